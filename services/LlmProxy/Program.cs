@@ -1,0 +1,13 @@
+using HybridAI.LlmProxy;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddApplicationServices();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+app.MapLlmProxyApi();
+
+app.Run();
