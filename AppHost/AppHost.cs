@@ -1,0 +1,47 @@
+using HybridAI.AppHost;
+using HybridAI.Contracts;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var settings = AppHostSettings.From(builder.Configuration);
+
+// Parameters: read from configuration (Parameters:<name>, or Parameters__<name> in the environment).
+var devApiKey = builder.AddGeneratedSecret("dev-api-key");
+var adminApiKey = builder.AddGeneratedSecret("admin-api-key");
+var llmEndpoint = builder.AddOptionalParameter("llm-endpoint", secret: false);
+var llmApiKey = builder.AddOptionalParameter("llm-api-key", secret: true);
+var llmModel = builder.AddOptionalParameter("llm-model", secret: false);
+
+// Infrastructure: containers when a container runtime is healthy, else local programs and in-process stores.
+var infrastructure = builder.AddInfrastructure(settings);
+
+// Services.
+var slmInference = builder.AddService<Projects.HybridAI_SlmInference>(ServiceNames.SlmInference);
+
+var llmProxy = builder.AddService<Projects.HybridAI_LlmProxy>(ServiceNames.LlmProxy)
+    .WithDefaultLlm(llmEndpoint, llmApiKey, llmModel);
+
+var governance = builder.AddService<Projects.HybridAI_Governance>(ServiceNames.Governance)
+    .WithEnvironment("Governance__AdminApiKey", adminApiKey)
+    .WithEnvironment("Governance__DevApiKey", devApiKey)
+    .WithEnvironment("Governance__DataPath", settings.DataPath("governance"))
+    .WithRedis(infrastructure.Redis);
+
+var retrieval = builder.AddService<Projects.HybridAI_Retrieval>(ServiceNames.Retrieval)
+    .WithReference(slmInference).WaitFor(slmInference)
+    .WithVectorStore(infrastructure, settings);
+
+var router = builder.AddService<Projects.HybridAI_Router>(ServiceNames.Router)
+    .WithReference(slmInference).WaitFor(slmInference)
+    .WithReference(llmProxy).WaitFor(llmProxy)
+    .WithReference(retrieval).WaitFor(retrieval)
+    .WithReference(governance).WaitFor(governance)
+    .WithRedis(infrastructure.Redis);
+
+// Edge: the only public door.
+builder.AddService<Projects.HybridAI_Edge>(ServiceNames.Edge, settings.EdgePort, settings.EdgeGrpcPort)
+    .WithExternalHttpEndpoints()
+    .WithReference(router).WaitFor(router)
+    .WithReference(retrieval).WaitFor(retrieval)
+    .WithReference(governance).WaitFor(governance);
+
+builder.Build().Run();
