@@ -1,0 +1,103 @@
+using Microsoft.Data.Sqlite;
+
+namespace HybridAI.Governance.Storage;
+
+/// <summary>
+/// The SQLite database that holds tenants, keys, policy versions and the audit ledger (one file, so a policy
+/// change and its ledger record commit together). Write-ahead logging lets reports and exports read while
+/// receipts are appended; one writer connection, guarded by <see cref="WriteGate"/>, serialises every write so the
+/// hash chain has a single head.
+/// </summary>
+public sealed class GovernanceDatabase : IAsyncDisposable
+{
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writer;
+
+    public GovernanceDatabase(string path, bool fullDurability = true)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        FilePath = path;
+        FullDurability = fullDurability;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, $"""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = {(fullDurability ? "FULL" : "NORMAL")};
+            PRAGMA foreign_keys = ON;
+            PRAGMA busy_timeout = 5000;
+            """);
+        Execute(_writer, Schema.Sql);
+    }
+
+    /// <summary>The database file.</summary>
+    public string FilePath { get; }
+
+    public bool FullDurability { get; }
+
+    /// <summary>Held by whoever writes, for the whole transaction.</summary>
+    public SemaphoreSlim WriteGate { get; } = new(1, 1);
+
+    /// <summary>The single writer connection; use only while holding <see cref="WriteGate"/>.</summary>
+    public SqliteConnection Writer => _writer;
+
+    /// <summary>A pooled read connection (WAL readers never block the writer).</summary>
+    public async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        Execute(connection, "PRAGMA busy_timeout = 5000; PRAGMA query_only = ON;");
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one write transaction under the write gate.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        await WriteGate.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _writer.BeginTransaction(deferred: false);
+            var result = work(_writer, transaction);
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            WriteGate.Release();
+        }
+    }
+
+    public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        command.ExecuteNonQuery();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await WriteGate.WaitAsync();
+        try
+        {
+            await _writer.DisposeAsync();
+        }
+        finally
+        {
+            WriteGate.Release();
+            WriteGate.Dispose();
+        }
+    }
+}
