@@ -31,7 +31,8 @@ public static class Extensions
         services.AddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<GovernanceOptions>>().Value;
-            return new GovernanceDatabase(Path.Combine(options.ResolvedDataPath, "governance.db"), options.Durability == "Full");
+            return new GovernanceDatabase(Path.Combine(options.ResolvedDataPath, "governance.db"),
+                options.Durability == nameof(Durability.Normal) ? Durability.Normal : Durability.Full);
         });
         services.AddSingleton<SqliteAuditLedger>();
         services.AddSingleton<IAuditLedger>(sp => sp.GetRequiredService<SqliteAuditLedger>());

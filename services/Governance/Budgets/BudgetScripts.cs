@@ -1,3 +1,5 @@
+using HybridAI.Governance.Redis;
+
 namespace HybridAI.Governance.Budgets;
 
 /// <summary>
@@ -47,7 +49,7 @@ internal static class BudgetScripts
 
     /// <summary>ARGV 8 amount, 9 expiry (ms), 10 day limit, 11 month limit (0: none), 12 day key TTL (s), 13 month key TTL (s).
     /// Returns {status (0 reserved, 1 already reserved, 2 already completed, 3 exhausted), exhausted period (1 day, 2 month), ds, dr, ms, mr}.</summary>
-    public const string Reserve = Prelude + """
+    public static readonly RedisScript Reserve = new(Prelude + """
         local ds, dr, ms, mr = state()
         if redis.call('HEXISTS', KEYS[1], id) == 1 then return {1, 0, ds, dr, ms, mr} end
         if redis.call('ZSCORE', KEYS[3], id) then return {2, 0, ds, dr, ms, mr} end
@@ -63,10 +65,10 @@ internal static class BudgetScripts
         redis.call('ZADD', KEYS[2], ARGV[9], id)
         touch()
         return {0, 0, ds, dr + amount, ms, mr + amount}
-        """;
+        """);
 
     /// <summary>ARGV 8 actual, 9 day key TTL (s), 10 month key TTL (s). Returns {found, already settled, ds, dr, ms, mr}.</summary>
-    public const string Settle = Prelude + """
+    public static readonly RedisScript Settle = new(Prelude + """
         if redis.call('ZSCORE', KEYS[3], id) then
           local ds, dr, ms, mr = state()
           return {0, 1, ds, dr, ms, mr}
@@ -87,10 +89,10 @@ internal static class BudgetScripts
         touch()
         local ds, dr, ms, mr = state()
         return {found, 0, ds, dr, ms, mr}
-        """;
+        """);
 
     /// <summary>Returns {released, 0, ds, dr, ms, mr}.</summary>
-    public const string Release = Prelude + """
+    public static readonly RedisScript Release = new(Prelude + """
         local v = redis.call('HGET', KEYS[1], id)
         local released = 0
         if v then
@@ -103,11 +105,11 @@ internal static class BudgetScripts
         end
         local ds, dr, ms, mr = state()
         return {released, 0, ds, dr, ms, mr}
-        """;
+        """);
 
     /// <summary>Returns {0, 0, ds, dr, ms, mr}.</summary>
-    public const string State = Prelude + """
+    public static readonly RedisScript State = new(Prelude + """
         local ds, dr, ms, mr = state()
         return {0, 0, ds, dr, ms, mr}
-        """;
+        """);
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HybridAI.Governance.Redis;
 using StackExchange.Redis;
 
 namespace HybridAI.Governance.Budgets;
@@ -48,7 +49,7 @@ public sealed class RedisBudgetEscrow(IConnectionMultiplexer redis, string keyPr
         CancellationToken cancellationToken) =>
         Snapshot(await RunAsync(BudgetScripts.State, tenantId, "", now, []), limits);
 
-    private async Task<RedisResult[]> RunAsync(string script, string tenantId, string reservationId, DateTimeOffset now, RedisValue[] extra)
+    private async Task<RedisResult[]> RunAsync(RedisScript script, string tenantId, string reservationId, DateTimeOffset now, RedisValue[] extra)
     {
         var (day, previousDay, month, previousMonth) = BudgetPeriods.Buckets(now);
         var prefix = $"{keyPrefix}{{{tenantId}}}:";
@@ -66,7 +67,7 @@ public sealed class RedisBudgetEscrow(IConnectionMultiplexer redis, string keyPr
         values[5] = (long)BudgetPeriods.CompletedRetention.TotalMilliseconds;
         values[6] = reservationId;
         extra.CopyTo(values, 7);
-        var result = await redis.GetDatabase().ScriptEvaluateAsync(script, keys, values);
+        var result = await script.EvaluateAsync(redis.GetDatabase(), keys, values);
         return (RedisResult[])result!;
     }
 

@@ -1,4 +1,5 @@
 using System.Globalization;
+using HybridAI.Governance.Redis;
 using StackExchange.Redis;
 
 namespace HybridAI.Governance.RateLimiting;
@@ -10,7 +11,7 @@ namespace HybridAI.Governance.RateLimiting;
 public sealed class RedisRateLimiter(IConnectionMultiplexer redis, string keyPrefix = "hai:rate:") : IRateLimiter
 {
     // ARGV: 1 now (ms), then per bucket: limit per minute, cost. Returns {allowed, retry after (ms), remaining...}.
-    private const string Script = """
+    private static readonly RedisScript Script = new("""
         local now = tonumber(ARGV[1])
         local window = 60000
         local n = #KEYS
@@ -40,7 +41,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, string keyPre
         local reply = {allowed, math.ceil(retry)}
         for i = 1, n do reply[i + 2] = remaining[i] end
         return reply
-        """;
+        """);
 
     public async Task<RateDecision> AcquireAsync(IReadOnlyList<RateBucket> buckets, DateTimeOffset now, CancellationToken cancellationToken)
     {
@@ -54,7 +55,7 @@ public sealed class RedisRateLimiter(IConnectionMultiplexer redis, string keyPre
             values[2 + (2 * i)] = buckets[i].Cost;
         }
 
-        var reply = (RedisResult[])(await redis.GetDatabase().ScriptEvaluateAsync(Script, keys, values))!;
+        var reply = (RedisResult[])(await Script.EvaluateAsync(redis.GetDatabase(), keys, values))!;
         var remaining = new int[buckets.Count];
         for (var i = 0; i < remaining.Length; i++)
         {

@@ -13,7 +13,7 @@ public sealed class GovernanceDatabase : IAsyncDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
 
-    public GovernanceDatabase(string path, bool fullDurability = true)
+    public GovernanceDatabase(string path, Durability durability = Durability.Full)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(path));
         if (!string.IsNullOrEmpty(directory))
@@ -22,7 +22,7 @@ public sealed class GovernanceDatabase : IAsyncDisposable
         }
 
         FilePath = path;
-        FullDurability = fullDurability;
+        Durability = durability;
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = path,
@@ -35,7 +35,7 @@ public sealed class GovernanceDatabase : IAsyncDisposable
         _writer.Open();
         Execute(_writer, $"""
             PRAGMA journal_mode = WAL;
-            PRAGMA synchronous = {(fullDurability ? "FULL" : "NORMAL")};
+            PRAGMA synchronous = {durability.ToString().ToUpperInvariant()};
             PRAGMA foreign_keys = ON;
             PRAGMA busy_timeout = 5000;
             """);
@@ -45,7 +45,7 @@ public sealed class GovernanceDatabase : IAsyncDisposable
     /// <summary>The database file.</summary>
     public string FilePath { get; }
 
-    public bool FullDurability { get; }
+    public Durability Durability { get; }
 
     /// <summary>Held by whoever writes, for the whole transaction.</summary>
     public SemaphoreSlim WriteGate { get; } = new(1, 1);
@@ -100,4 +100,17 @@ public sealed class GovernanceDatabase : IAsyncDisposable
             WriteGate.Dispose();
         }
     }
+}
+
+/// <summary>When a commit is on disk (SQLite's <c>synchronous</c> setting, with write-ahead logging).</summary>
+public enum Durability
+{
+    /// <summary>Every commit is synced before it returns: an acknowledged receipt survives a power cut.</summary>
+    Full,
+
+    /// <summary>The log is synced at checkpoints: a crash loses nothing, a power cut may lose the last commits.</summary>
+    Normal,
+
+    /// <summary>Never synced (benchmarks' baseline only; not offered in configuration).</summary>
+    Off,
 }
