@@ -40,7 +40,11 @@ public sealed class BudgetService(
         var now = clock.GetUtcNow();
         var ttl = TimeSpan.FromSeconds(request.TtlSeconds == 0 ? options.Value.DefaultReservationTtlSeconds : request.TtlSeconds);
         var limits = Limits(policy);
+        using var activity = GovernanceTelemetry.Source.StartActivity("budget reserve");
+        activity?.SetTag("hybridai.tenant", request.TenantId);
         var result = await escrow.ReserveAsync(new ReserveCommand(request.TenantId, request.RequestId, request.AmountMicros, ttl, limits, now), cancellationToken);
+        GovernanceTelemetry.Reservations.Add(1, new("hybridai.tenant", request.TenantId), new("result", Snake(result.Status)));
+        activity?.SetTag("hybridai.budget.result", Snake(result.Status));
         switch (result.Status)
         {
             case ReserveStatus.Exhausted:
@@ -75,6 +79,7 @@ public sealed class BudgetService(
         await tenants.RequireAsync(request.TenantId, cancellationToken);
         var policy = await policies.GetAsync(request.TenantId, cancellationToken);
         var result = await escrow.SettleAsync(request.TenantId, request.ReservationId, request.ActualMicros, Limits(policy), clock.GetUtcNow(), cancellationToken);
+        GovernanceTelemetry.SettledMicros.Add(request.ActualMicros, new KeyValuePair<string, object?>("hybridai.tenant", request.TenantId));
         var response = new SettleBudgetResponse { ReservationExpired = !result.ReservationFound && !result.AlreadySettled };
         response.Budgets.AddRange(result.Budgets.Select(ToContract));
         return response;
@@ -97,6 +102,14 @@ public sealed class BudgetService(
         var state = await escrow.GetStateAsync(tenantId, Limits(policy), clock.GetUtcNow(), cancellationToken);
         return state.Select(ToContract).ToList();
     }
+
+    private static string Snake(ReserveStatus status) => status switch
+    {
+        ReserveStatus.Reserved => "reserved",
+        ReserveStatus.AlreadyReserved => "already_reserved",
+        ReserveStatus.AlreadyCompleted => "already_completed",
+        _ => "exhausted",
+    };
 
     private static List<BudgetLimit> Limits(TenantPolicy policy) => policy.Budgets.Select(b => new BudgetLimit(b.Period, b.LimitMicros)).ToList();
 

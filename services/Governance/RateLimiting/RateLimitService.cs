@@ -54,6 +54,7 @@ public sealed class RateLimitService(IRateLimiter limiter, PolicyService policie
         }
 
         var decision = await limiter.AcquireAsync(buckets, clock.GetUtcNow(), cancellationToken);
+        GovernanceTelemetry.RateLimitChecks.Add(1, new("hybridai.tenant", request.TenantId), new("decision", decision.Allowed ? "allowed" : "limited"));
         return new CheckRateLimitResponse
         {
             Allowed = decision.Allowed,

@@ -47,6 +47,9 @@ public sealed class ReceiptService(IAuditLedger ledger, KnownTenants tenants, Ti
         }
 
         var result = await ledger.AppendReceiptsAsync(valid, cancellationToken);
+        GovernanceTelemetry.Receipts.Add(result.Accepted, new KeyValuePair<string, object?>("result", "accepted"));
+        GovernanceTelemetry.Receipts.Add(result.Duplicates, new KeyValuePair<string, object?>("result", "duplicate"));
+        GovernanceTelemetry.Receipts.Add(response.Rejected.Count, new KeyValuePair<string, object?>("result", "rejected"));
         response.Accepted = result.Accepted;
         response.Duplicates = result.Duplicates;
         return response;

@@ -109,6 +109,21 @@ public sealed class TenantService(ITenantStore store, PolicyService policies, Ti
     /// <summary>Resolves a presented key to its tenant, or throws <see cref="InvalidApiKeyException"/> whatever the reason.</summary>
     public async Task<AuthorizeKeyResponse> AuthorizeAsync(string presentedKey, CancellationToken cancellationToken)
     {
+        try
+        {
+            var response = await AuthorizeCoreAsync(presentedKey, cancellationToken);
+            GovernanceTelemetry.KeyAuthorizations.Add(1, new KeyValuePair<string, object?>("result", "valid"));
+            return response;
+        }
+        catch (InvalidApiKeyException)
+        {
+            GovernanceTelemetry.KeyAuthorizations.Add(1, new KeyValuePair<string, object?>("result", "invalid"));
+            throw;
+        }
+    }
+
+    private async Task<AuthorizeKeyResponse> AuthorizeCoreAsync(string presentedKey, CancellationToken cancellationToken)
+    {
         var lookup = ApiKeys.LookupOf(presentedKey) ?? throw new InvalidApiKeyException();
         var record = await store.FindKeyByLookupAsync(lookup, cancellationToken);
         if (record is null || !ApiKeys.Verify(presentedKey, record.Salt, record.Hash))
@@ -135,7 +150,7 @@ public sealed class TenantService(ITenantStore store, PolicyService policies, Ti
             TenantId = record.TenantId,
             KeyId = record.KeyId,
             CacheSeconds = cacheSeconds,
-            RateLimits = policy.KeyRateLimits ?? new RateLimits(),
+            RateLimits = policy.KeyRateLimits?.Clone() ?? new RateLimits(),
         };
     }
 
