@@ -51,7 +51,8 @@ public sealed class AdminMiddleware(RequestDelegate next, AdminKey adminKey, ILo
     {
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json";
-        await using var writer = new Utf8JsonWriter(context.Response.Body);
+        // Relaxed escaping keeps quotes in messages readable; the body is served as application/json, never as HTML.
+        await using var writer = new Utf8JsonWriter(context.Response.Body, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
         writer.WriteStartObject();
         writer.WriteStartObject("error");
         writer.WriteString("message", message);

@@ -14,7 +14,7 @@ public abstract class GovernanceException(string message) : Exception(message);
 
 /// <summary>The request is invalid; every problem is listed.</summary>
 public sealed class ValidationFailedException(string what, IReadOnlyList<Problem> problems)
-    : GovernanceException($"{what} is invalid ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}): {string.Join("; ", problems)}")
+    : GovernanceException($"{what} is invalid ({problems.Count} problem{(problems.Count == 1 ? "" : "s")}): {string.Join(" ", problems)}")
 {
     public IReadOnlyList<Problem> Problems { get; } = problems;
 }

@@ -86,6 +86,17 @@ public sealed class ReceiptAndReportTests : IDisposable
         Assert.Contains("\"a2\"", lines[1], StringComparison.Ordinal);
         Assert.DoesNotContain("g0", text, StringComparison.Ordinal);
 
+        using var stream = _host.AdminGrpc.ExportLedger(new ExportLedgerRequest { TenantId = "acme" }, GovernanceHost.AdminHeaders, cancellationToken: Ct);
+        var exported = new List<RoutingReceipt>();
+        while (await stream.ResponseStream.MoveNext(Ct))
+        {
+            exported.Add(stream.ResponseStream.Current);
+        }
+
+        Assert.Equal(["a0", "a1", "a2", "a3", "a4"], exported.Select(r => r.Context.RequestId));
+        Assert.All(exported, r => Assert.Equal(64, r.Hash.Length));
+        Assert.Equal(exported[0].Hash, exported[1].PreviousHash);
+
         var bad = await _host.Admin.GetAsync(new Uri("/admin/ledger/export?tennant=acme&from=yesterday", UriKind.Relative), Ct);
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         var fields = (await GovernanceHost.ReadAsync(bad)).GetProperty("error").GetProperty("problems").EnumerateArray().Select(p => p.GetProperty("field").GetString());
