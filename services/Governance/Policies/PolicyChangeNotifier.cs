@@ -44,18 +44,7 @@ public sealed class PolicyRefresher(
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (redis.Multiplexer is { } multiplexer)
-        {
-            await multiplexer.GetSubscriber().SubscribeAsync(PolicyChangeNotifier.Channel, (_, message) =>
-            {
-                var parts = message.ToString().Split(' ');
-                if (parts.Length == 2 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var version))
-                {
-                    policies.OnChanged(parts[0], version);
-                }
-            });
-        }
-
+        var subscribed = await TrySubscribeAsync();
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.PolicyRefreshSeconds), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
@@ -67,6 +56,37 @@ public sealed class PolicyRefresher(
             {
                 logger.LogWarning(e, "Policy refresh failed; retrying in {Seconds} s.", options.Value.PolicyRefreshSeconds);
             }
+
+            subscribed = subscribed || await TrySubscribeAsync();
+        }
+    }
+
+    /// <summary>Subscribes to change notices (true when done or when there is no Redis); retried each refresh until it succeeds.</summary>
+    private async Task<bool> TrySubscribeAsync()
+    {
+        if (redis.Multiplexer is not { } multiplexer)
+        {
+            return true;
+        }
+
+        try
+        {
+            await multiplexer.GetSubscriber().SubscribeAsync(PolicyChangeNotifier.Channel, (_, message) =>
+            {
+                var parts = message.ToString().Split(' ');
+                if (parts.Length == 2 && int.TryParse(parts[1], CultureInfo.InvariantCulture, out var version))
+                {
+                    policies.OnChanged(parts[0], version);
+                }
+            });
+            return true;
+        }
+        catch (RedisException e)
+        {
+            // Until it succeeds, other replicas' changes still arrive through the periodic refresh.
+            logger.LogWarning(e, "Could not subscribe to policy change notices; retrying at the next refresh ({Seconds} s).",
+                options.Value.PolicyRefreshSeconds);
+            return false;
         }
     }
 }

@@ -31,7 +31,8 @@ public sealed class GovernanceDatabase : IAsyncDisposable
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        _writer = new SqliteConnection(_connectionString);
+        // The writer is never pooled: pooled connections are readers left in query-only mode.
+        _writer = new SqliteConnection(new SqliteConnectionStringBuilder(_connectionString) { Pooling = false }.ToString());
         _writer.Open();
         Execute(_writer, $"""
             PRAGMA journal_mode = WAL;
