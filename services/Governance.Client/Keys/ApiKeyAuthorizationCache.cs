@@ -29,8 +29,14 @@ public sealed class ApiKeyAuthorizationCache(
             return await cached.Answer.WaitAsync(cancellationToken);
         }
 
-        var entry = new Entry(FetchAsync(apiKey), DateTimeOffset.MaxValue);
+        var fetch = new TaskCompletionSource<AuthorizeKeyResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var entry = new Entry(fetch.Task, DateTimeOffset.MaxValue);
         var winner = _entries.AddOrUpdate(id, entry, (_, existing) => existing == cached ? entry : existing);
+        if (ReferenceEquals(winner, entry))
+        {
+            // Only the caller whose entry won asks governance; concurrent callers await the same answer.
+            _ = FetchIntoAsync(fetch, apiKey);
+        }
         try
         {
             var answer = await winner.Answer.WaitAsync(cancellationToken);
@@ -54,16 +60,21 @@ public sealed class ApiKeyAuthorizationCache(
     /// <summary>Forgets every cached answer (e.g. after an operator revoked keys and cannot wait for the bound).</summary>
     public void Clear() => _entries.Clear();
 
-    private async Task<AuthorizeKeyResponse?> FetchAsync(string apiKey)
+    private async Task FetchIntoAsync(TaskCompletionSource<AuthorizeKeyResponse?> fetch, string apiKey)
     {
         try
         {
-            return await client.AuthorizeKeyAsync(new AuthorizeKeyRequest { ApiKey = apiKey },
-                deadline: DateTime.UtcNow.Add(options.Value.CallTimeout));
+            fetch.SetResult(await client.AuthorizeKeyAsync(new AuthorizeKeyRequest { ApiKey = apiKey },
+                deadline: DateTime.UtcNow.Add(options.Value.CallTimeout)));
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.Unauthenticated)
         {
-            return null;
+            fetch.SetResult(null);
+        }
+        catch (Exception e)
+        {
+            // Hand every other failure to the callers awaiting this answer; they see it as their own call's failure.
+            fetch.SetException(e);
         }
     }
 

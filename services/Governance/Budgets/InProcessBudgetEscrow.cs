@@ -38,7 +38,7 @@ public sealed class InProcessBudgetEscrow : IBudgetEscrow
 
             day.Reserved += command.AmountMicros;
             month.Reserved += command.AmountMicros;
-            state.Reservations[command.ReservationId] = new Reservation(command.AmountMicros, command.Now + command.Ttl, day, month);
+            state.Hold(command.ReservationId, new Reservation(command.AmountMicros, command.Now + command.Ttl, day, month));
             return Task.FromResult(new ReserveResult(ReserveStatus.Reserved, Snapshot(day, month, command.Limits)));
         }
     }
@@ -67,7 +67,7 @@ public sealed class InProcessBudgetEscrow : IBudgetEscrow
             // A late settle still charges: the money was spent whether or not the reservation outlived its TTL.
             chargeDay.Spent += actualMicros;
             chargeMonth.Spent += actualMicros;
-            state.Completed[reservationId] = now;
+            state.Complete(reservationId, now);
             return Task.FromResult(new SettleResult(found, false, Snapshot(day, month, limits)));
         }
     }
@@ -85,7 +85,7 @@ public sealed class InProcessBudgetEscrow : IBudgetEscrow
 
             reservation.Day.Reserved -= reservation.Amount;
             reservation.Month.Reserved -= reservation.Amount;
-            state.Completed[reservationId] = now;
+            state.Complete(reservationId, now);
             return Task.FromResult(true);
         }
     }
@@ -118,30 +118,58 @@ public sealed class InProcessBudgetEscrow : IBudgetEscrow
     private sealed class TenantState
     {
         private readonly Dictionary<string, Bucket> _buckets = new(StringComparer.Ordinal);
+        private readonly PriorityQueue<string, DateTimeOffset> _expiries = new();
+        private readonly Queue<(string Id, DateTimeOffset At)> _completedOrder = new();
+        private string _currentDay = "";
 
         public Dictionary<string, Reservation> Reservations { get; } = new(StringComparer.Ordinal);
 
         public Dictionary<string, DateTimeOffset> Completed { get; } = new(StringComparer.Ordinal);
 
+        public void Hold(string id, Reservation reservation)
+        {
+            Reservations[id] = reservation;
+            _expiries.Enqueue(id, reservation.ExpiresAt);
+        }
+
+        public void Complete(string id, DateTimeOffset at)
+        {
+            Completed[id] = at;
+            _completedOrder.Enqueue((id, at));
+        }
+
         /// <summary>Reclaims expired reservations, forgets old buckets and ids, and returns the current buckets.</summary>
         public (Bucket Day, Bucket Month) Current(DateTimeOffset now)
         {
-            foreach (var (id, r) in Reservations.Where(p => p.Value.ExpiresAt <= now).ToList())
+            // Amortised O(log n) per expiry: the queue may hold ids already settled or released; those are skipped.
+            while (_expiries.TryPeek(out var id, out var expiresAt) && expiresAt <= now)
             {
-                r.Day.Reserved -= r.Amount;
-                r.Month.Reserved -= r.Amount;
-                Reservations.Remove(id);
+                _expiries.Dequeue();
+                if (Reservations.TryGetValue(id, out var r) && r.ExpiresAt == expiresAt)
+                {
+                    r.Day.Reserved -= r.Amount;
+                    r.Month.Reserved -= r.Amount;
+                    Reservations.Remove(id);
+                }
             }
 
-            foreach (var id in Completed.Where(p => now - p.Value > BudgetPeriods.CompletedRetention).Select(p => p.Key).ToList())
+            while (_completedOrder.TryPeek(out var done) && now - done.At > BudgetPeriods.CompletedRetention)
             {
-                Completed.Remove(id);
+                _completedOrder.Dequeue();
+                if (Completed.TryGetValue(done.Id, out var at) && at == done.At)
+                {
+                    Completed.Remove(done.Id);
+                }
             }
 
             var (day, previousDay, month, previousMonth) = BudgetPeriods.Buckets(now);
-            foreach (var stale in _buckets.Keys.Where(k => k != day && k != previousDay && k != month && k != previousMonth).ToList())
+            if (day != _currentDay)
             {
-                _buckets.Remove(stale);
+                _currentDay = day;
+                foreach (var stale in _buckets.Keys.Where(k => k != day && k != previousDay && k != month && k != previousMonth).ToList())
+                {
+                    _buckets.Remove(stale);
+                }
             }
 
             return (Get(day), Get(month));

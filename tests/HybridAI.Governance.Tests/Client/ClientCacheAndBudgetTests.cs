@@ -38,6 +38,20 @@ public sealed class ClientCacheAndBudgetTests : IDisposable
     }
 
     [Fact]
+    public async Task ConcurrentMissesForOneKeyShareOneCallToGovernance()
+    {
+        await _governance.CreateTenantAsync("acme");
+        var (_, key) = await _governance.IssueKeyAsync("acme");
+        var counting = new CountingGovernanceClient(_governance.Governance);
+        var cache = new ApiKeyAuthorizationCache(counting, _options, _clock);
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => cache.AuthorizeAsync(key, Ct)));
+
+        Assert.All(answers, a => Assert.Equal("acme", a?.TenantId));
+        Assert.Equal(1, counting.AuthorizeCalls);
+    }
+
+    [Fact]
     public async Task APolicyChangeReachesTheRouterCacheWithinTheRefreshInterval()
     {
         await _governance.CreateTenantAsync("acme");
@@ -83,4 +97,19 @@ public sealed class ClientCacheAndBudgetTests : IDisposable
     }
 
     public void Dispose() => _governance.Dispose();
+}
+
+/// <summary>Counts AuthorizeKey calls on their way to the real service.</summary>
+internal sealed class CountingGovernanceClient(GovernanceService.GovernanceServiceClient inner) : GovernanceService.GovernanceServiceClient
+{
+    private int _authorizeCalls;
+
+    public int AuthorizeCalls => _authorizeCalls;
+
+    public override global::Grpc.Core.AsyncUnaryCall<AuthorizeKeyResponse> AuthorizeKeyAsync(AuthorizeKeyRequest request, global::Grpc.Core.Metadata? headers = null,
+        DateTime? deadline = null, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _authorizeCalls);
+        return inner.AuthorizeKeyAsync(request, headers, deadline, cancellationToken);
+    }
 }
