@@ -15,9 +15,11 @@ public sealed class GovernanceHost : IDisposable
     public const string AdminKey = "admin-key-for-tests-0123456789";
 
     private readonly GrpcChannel _channel;
+    private readonly bool _ownsData;
 
     public GovernanceHost(IDictionary<string, string?>? extra = null, string? dataPath = null)
     {
+        _ownsData = dataPath is null;
         DataPath = dataPath ?? Path.Combine(Path.GetTempPath(), "hybridai-tests", Guid.NewGuid().ToString("N"));
         var settings = new Dictionary<string, string?>
         {
@@ -93,5 +95,9 @@ public sealed class GovernanceHost : IDisposable
         Admin.Dispose();
         Factory.Dispose();
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        if (_ownsData && Directory.Exists(DataPath))
+        {
+            Directory.Delete(DataPath, recursive: true);
+        }
     }
 }
