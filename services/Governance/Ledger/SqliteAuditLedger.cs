@@ -6,23 +6,12 @@ namespace HybridAI.Governance.Ledger;
 
 /// <summary>
 /// The ledger in the governance SQLite database (WAL; every commit synced when durability is Full). Appends are
-/// serialised by the database's write gate; the chain head lives in memory and is read back from the last row at
-/// start.
+/// serialised by the database's write gate and, across processes sharing the file, by SQLite's write lock
+/// (<c>BEGIN IMMEDIATE</c>); the chain head is read inside each write transaction, so it is always the real one.
 /// </summary>
-public sealed partial class SqliteAuditLedger : IAuditLedger
+public sealed partial class SqliteAuditLedger(GovernanceDatabase database) : IAuditLedger
 {
-    private readonly GovernanceDatabase _database;
-    private long _headSequence;
-    private byte[] _headHash;
-
-    public SqliteAuditLedger(GovernanceDatabase database)
-    {
-        _database = database;
-        using var command = database.Writer.CreateCommand();
-        command.CommandText = "SELECT sequence, hash FROM ledger ORDER BY sequence DESC LIMIT 1";
-        using var reader = command.ExecuteReader();
-        (_headSequence, _headHash) = reader.Read() ? (reader.GetInt64(0), (byte[])reader[1]) : (0L, LedgerHash.Genesis.ToArray());
-    }
+    private readonly GovernanceDatabase _database = database;
 
     public async Task<AppendResult> AppendReceiptsAsync(IReadOnlyList<RoutingReceipt> receipts, CancellationToken cancellationToken)
     {
@@ -55,16 +44,24 @@ public sealed partial class SqliteAuditLedger : IAuditLedger
         {
             var connection = _database.Writer;
             using var transaction = connection.BeginTransaction(deferred: false);
-            using var appender = new LedgerAppender(connection, transaction, _headSequence, _headHash);
+            var (headSequence, headHash) = Head(connection, transaction);
+            using var appender = new LedgerAppender(connection, transaction, headSequence, headHash);
             var result = work(connection, transaction, appender);
             transaction.Commit();
-            _headSequence = appender.HeadSequence;
-            _headHash = appender.HeadHash;
             return result;
         }
         finally
         {
             _database.WriteGate.Release();
         }
+    }
+
+    private static (long Sequence, byte[] Hash) Head(SqliteConnection connection, SqliteTransaction transaction)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT sequence, hash FROM ledger ORDER BY sequence DESC LIMIT 1";
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetInt64(0), (byte[])reader[1]) : (0L, LedgerHash.Genesis.ToArray());
     }
 }

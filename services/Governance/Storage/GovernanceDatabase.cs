@@ -5,8 +5,8 @@ namespace HybridAI.Governance.Storage;
 /// <summary>
 /// The SQLite database that holds tenants, keys, policy versions and the audit ledger (one file, so a policy
 /// change and its ledger record commit together). Write-ahead logging lets reports and exports read while
-/// receipts are appended; one writer connection, guarded by <see cref="WriteGate"/>, serialises every write so the
-/// hash chain has a single head.
+/// receipts are appended; one writer connection, guarded by <see cref="WriteGate"/>, serialises this process's
+/// writes, and immediate transactions serialise them with any other process using the same file.
 /// </summary>
 public sealed class GovernanceDatabase : IAsyncDisposable
 {

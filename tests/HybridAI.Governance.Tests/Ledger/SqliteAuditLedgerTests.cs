@@ -121,6 +121,20 @@ public sealed class SqliteAuditLedgerTests : IAsyncDisposable
     }
 
     [Fact]
+    public async Task TwoWritersSharingTheDatabaseFileKeepOneIntactChain()
+    {
+        await using var otherDatabase = new GovernanceDatabase(_path);
+        var other = new SqliteAuditLedger(otherDatabase);
+
+        await Task.WhenAll(Enumerable.Range(0, 40).Select(i => (i % 2 == 0 ? _ledger : other)
+            .AppendReceiptsAsync([TestReceipts.Make("acme", $"req-{i}")], Ct)));
+
+        var result = await _ledger.VerifyAsync(Ct);
+        Assert.True(result.Valid, result.Message);
+        Assert.Equal(40, result.Records);
+    }
+
+    [Fact]
     public async Task TheHashDoesNotDependOnTheOrderOfMapEntries()
     {
         var a = TestReceipts.Make("acme", "r");
