@@ -97,7 +97,7 @@ public sealed class OnnxSessionFactory
         if (settings.Device == InferenceDevice.Cuda)
         {
             throw new InvalidOperationException(
-                $"Inference:Device is 'cuda' but CUDA is not available: {problem} Install the NVIDIA driver, CUDA 12 and cuDNN 9 " +
+                $"Inference:Device is 'cuda' but CUDA is not available: {problem} Install the NVIDIA driver and the CUDA 13 and cuDNN 9 libraries " +
                 "libraries (see docs/slm-inference.md), or set Inference:Device to 'auto' or 'cpu'.");
         }
 
