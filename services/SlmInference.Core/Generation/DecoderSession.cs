@@ -79,7 +79,7 @@ internal sealed class DecoderSession : IDisposable
             }
 
             _binding.BindOutputToDevice("logits", OrtMemoryInfo.DefaultInstance);
-            using var device = _model.DeviceMemory();
+            var device = _model.DeviceMemory;
             for (var layer = 0; layer < _model.Layers; layer++)
             {
                 foreach (var kind in KeyValue)

@@ -29,6 +29,7 @@ public sealed class GeneratorModel : IDisposable
         Tokenizer = tokenizer;
         _config = config;
         Sha256 = sha256;
+        DeviceMemory = factory.DeviceMemory();
         var inputs = session.InputMetadata;
         if (!inputs.ContainsKey("input_ids") || !session.OutputMetadata.ContainsKey("logits"))
         {
@@ -265,9 +266,17 @@ public sealed class GeneratorModel : IDisposable
         }
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        Session.Dispose();
+        if (!ReferenceEquals(DeviceMemory, OrtMemoryInfo.DefaultInstance))
+        {
+            DeviceMemory.Dispose();
+        }
+    }
 
-    internal OrtMemoryInfo DeviceMemory() => _factory.DeviceMemory();
+    /// <summary>Where the KV cache stays between steps: CUDA memory on a GPU, CPU memory otherwise.</summary>
+    internal OrtMemoryInfo DeviceMemory { get; }
 
     /// <summary>A zero-length past for the first pass, in the cache's element type.</summary>
     internal OrtValue EmptyCache() => _cacheType == TensorElementType.Float16

@@ -36,7 +36,10 @@ public sealed class OnnxSessionFactory
         }
     }
 
-    /// <summary>Memory info for tensors the session should leave on its device (CUDA) or in CPU memory.</summary>
+    /// <summary>
+    /// Memory info for tensors the session should leave on its device (CUDA) or in CPU memory. The CPU one is ONNX
+    /// Runtime's shared default instance, which must not be disposed; a CUDA one belongs to the caller.
+    /// </summary>
     public OrtMemoryInfo DeviceMemory() => Resolution.IsCuda
         ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, _settings.GpuDeviceId, OrtMemType.Default)
         : OrtMemoryInfo.DefaultInstance;
