@@ -53,16 +53,11 @@ internal sealed class BasicTokenizer(BertTokenizerOptions options)
         Flush(word, ref wordStart, wordEnd, ref state, onWord);
     }
 
-    private void Flush<TState>(StringBuilder word, ref int wordStart, int wordEnd, ref TState state, WordCallback<TState> onWord)
+    private static void Flush<TState>(StringBuilder word, ref int wordStart, int wordEnd, ref TState state, WordCallback<TState> onWord)
     {
         if (wordStart >= 0 && word.Length > 0)
         {
             var text = word.ToString();
-            if (!options.LowerCase && !options.StripsAccents && !text.IsNormalized(NormalizationForm.FormC))
-            {
-                text = text.Normalize(NormalizationForm.FormC);
-            }
-
             onWord(text, wordStart, wordEnd, ref state);
         }
 
@@ -85,14 +80,7 @@ internal sealed class BasicTokenizer(BertTokenizerOptions options)
             return;
         }
 
-        var decomposed = r.ToString().Normalize(NormalizationForm.FormD);
-        foreach (var part in decomposed.EnumerateRunes())
-        {
-            if (Rune.GetUnicodeCategory(part) != System.Globalization.UnicodeCategory.NonSpacingMark)
-            {
-                word.Append(part.ToString());
-            }
-        }
+        AccentFolding.AppendFolded(word, r);
     }
 }
 
