@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server.Model;
 using HybridAI.SlmInference.Generation;
 using HybridAI.SlmInference.Grpc;
 using HybridAI.SlmInference.Health;
@@ -20,6 +21,7 @@ public static class Extensions
         builder.Services.AddSingleton<ModelHost>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ModelHost>());
         builder.Services.AddSingleton<GenerationService>();
+        builder.Services.AddSingleton<IServiceMethodProvider<InferenceGrpcService>, InferenceMethodProvider>();
         builder.Services.AddHealthChecks().AddCheck<ModelsHealthCheck>("models");
         return builder;
     }

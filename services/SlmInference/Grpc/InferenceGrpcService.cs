@@ -12,11 +12,13 @@ using Microsoft.Extensions.Options;
 
 namespace HybridAI.SlmInference.Grpc;
 
-/// <summary>The <c>hybridai.inference.v1</c> API: embeddings and classification through the batcher, generation, model list.</summary>
+/// <summary>
+/// The <c>hybridai.inference.v1</c> API: embeddings and classification through the batcher, generation, model list.
+/// Bound by <see cref="InferenceMethodProvider"/> (not the generated base class) so malformed requests are INVALID_ARGUMENT.
+/// </summary>
 public sealed class InferenceGrpcService(ModelHost models, GenerationService generation, InferenceTelemetry telemetry, IOptions<InferenceOptions> options)
-    : InferenceService.InferenceServiceBase
 {
-    public override async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
+    public async Task<EmbedResponse> Embed(EmbedRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
@@ -37,7 +39,7 @@ public sealed class InferenceGrpcService(ModelHost models, GenerationService gen
         return response;
     }
 
-    public override async Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context)
+    public async Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
@@ -73,13 +75,13 @@ public sealed class InferenceGrpcService(ModelHost models, GenerationService gen
         return response;
     }
 
-    public override Task Generate(GenerateRequest request, IServerStreamWriter<GenerateChunk> responseStream, ServerCallContext context)
+    public Task Generate(GenerateRequest request, IServerStreamWriter<GenerateChunk> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         return generation.RunAsync(request, responseStream, context.CancellationToken);
     }
 
-    public override Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context) =>
+    public Task<ListModelsResponse> ListModels(ListModelsRequest request, ServerCallContext context) =>
         Task.FromResult(ModelCatalog.Describe(models.Registry));
 
     private async Task<(EncodedText[] Encoded, float[] Vectors)> EmbedAsync(EncoderModel encoder, Google.Protobuf.Collections.RepeatedField<string> texts, CancellationToken cancellationToken)
