@@ -110,7 +110,7 @@ internal sealed class NegateExpression(Expression operand) : Expression
 {
     public override object? Evaluate(RenderContext context) => operand.Evaluate(context) switch
     {
-        long l => -l,
+        long l => (object)-l,
         var v => -Values.ToDouble(v),
     };
 }

@@ -55,7 +55,7 @@ internal static class Filters
             "reverse" => value is string rs ? new string(rs.Reverse().ToArray()) : Values.Iterate(value).Reverse().ToList(),
             "replace" => Text(value).Replace(Text(Arg(0, "old")), Text(Arg(1, "new")), StringComparison.Ordinal),
             "round" => Math.Round(Values.ToDouble(value), (int)(Arg(0, "precision", 0L) is long p ? p : 0), MidpointRounding.ToEven),
-            "abs" => value is long la ? Math.Abs(la) : Math.Abs(Values.ToDouble(value)),
+            "abs" => value is long la ? (object)Math.Abs(la) : Math.Abs(Values.ToDouble(value)),
             "items" => value is IDictionary<string, object?> map ? map.Select(kv => (object?)new List<object?> { kv.Key, kv.Value }).ToList()
                 : throw new TemplateException($"{Values.Describe(value)} has no items"),
             "safe" or "e" or "escape" => value,
