@@ -2,7 +2,12 @@ using Google.Rpc;
 using Grpc.Core;
 using HybridAI.Contracts.Inference.V1;
 using HybridAI.SlmInference.Core.Models;
+using System.Diagnostics.Metrics;
+using HybridAI.SlmInference.Telemetry;
 using HybridAI.SlmInference.Tests.Encoders;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace HybridAI.SlmInference.Tests.Service;
 
@@ -112,5 +117,21 @@ public sealed class EmbedTests(EncoderFixture encoder, EmbedTests.Host host) : I
         using var call = _client.Generate(new GenerateRequest { Prompt = "hello" }, cancellationToken: Ct);
         var error = await InferenceHost.FailsWith(StatusCode.FailedPrecondition, () => call.ResponseStream.MoveNext(Ct));
         Assert.Contains("Inference:Models", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task HealthAndMetricsReportTheExecutionProvider()
+    {
+        var health = await host.Factory.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync(Ct);
+        var models = health.Entries["models"];
+        Assert.Equal(HealthStatus.Healthy, models.Status);
+        Assert.Equal("CPUExecutionProvider", models.Data["execution_provider"]);
+        Assert.Contains("CPUExecutionProvider", models.Description, StringComparison.Ordinal);
+
+        using var gauge = new MetricCollector<int>(host.Factory.Services.GetRequiredService<IMeterFactory>(), InferenceTelemetry.Name, "hybridai.inference.models");
+        gauge.RecordObservableInstruments();
+        var point = Assert.Single(gauge.GetMeasurementSnapshot());
+        Assert.Equal("CPUExecutionProvider", point.Tags["hybridai.execution_provider"]);
+        Assert.Equal(ShippedEncoder.Name, point.Tags["gen_ai.request.model"]);
     }
 }
