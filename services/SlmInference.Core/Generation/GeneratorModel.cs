@@ -201,7 +201,8 @@ public sealed class GeneratorModel : IDisposable
         while (generated < request.MaxTokens && sequence.Count < ContextWindow)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var logits = request.UseKvCache ? decoder.Forward(next, useCache: true) : decoder.Forward(sequence.ToArray(), useCache: false);
+            // Models exported without past_key_values inputs recompute the whole sequence each step.
+            var logits = request.UseKvCache && Layers > 0 ? decoder.Forward(next, useCache: true) : decoder.Forward(sequence.ToArray(), useCache: false);
             var (token, logProbability) = sampler.Next(logits);
             generated++;
             sequence.Add(token);
