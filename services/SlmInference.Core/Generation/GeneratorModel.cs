@@ -129,7 +129,7 @@ public sealed class GeneratorModel : IDisposable
         var session = factory.Create(modelPath);
         try
         {
-            var model = new GeneratorModel(name, folder, factory, session, tokenizer, config, Models.ShippedEncoder.HashFile(modelPath)) { Template = template };
+            var model = new GeneratorModel(name, folder, factory, session, tokenizer, config, Models.ModelFiles.Sha256(modelPath)) { Template = template };
             model.WarmUp();
             return model;
         }

@@ -13,7 +13,7 @@ public sealed record HeadPrediction(string Label, double Confidence, IReadOnlyLi
 public sealed class ClassificationHead
 {
     private readonly HeadFile _file;
-    private readonly float[] _features;
+    private readonly int _featureCount;
 
     /// <summary>Binds <paramref name="file"/> to the encoder it runs on; refuses any encoder but the one it was trained on.</summary>
     public ClassificationHead(HeadFile file, string encoderName, string encoderSha256, int encoderDimensions, string sha256, string source)
@@ -32,7 +32,7 @@ public sealed class ClassificationHead
         }
 
         _file = file;
-        _features = new float[file.Features?.Names.Count ?? 0];
+        _featureCount = file.Features?.Names.Count ?? 0;
         EncoderName = encoderName;
         Sha256 = sha256;
     }
@@ -53,7 +53,7 @@ public sealed class ClassificationHead
     /// <summary>Applies the head to one text's embedding.</summary>
     public HeadPrediction Predict(ReadOnlySpan<float> embedding, string text)
     {
-        Span<float> features = _features.Length <= 64 ? stackalloc float[_features.Length] : new float[_features.Length];
+        Span<float> features = _featureCount <= 64 ? stackalloc float[_featureCount] : new float[_featureCount];
         if (_file.Features is { } f)
         {
             TextFeatures.Compute(text, f.Names, features);

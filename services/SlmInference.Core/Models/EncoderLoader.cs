@@ -20,7 +20,7 @@ public static class EncoderLoader
 
         var tokenizer = LoadTokenizer(name, folder);
         var window = maxSequenceLength > 0 ? maxSequenceLength : ReadWindow(folder);
-        var sha = ShippedEncoder.HashFile(modelPath);
+        var sha = ModelFiles.Sha256(modelPath);
         var session = factory.Create(modelPath);
         try
         {

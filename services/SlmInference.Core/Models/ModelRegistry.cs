@@ -120,7 +120,7 @@ public sealed class ModelRegistry : IDisposable
                 $"{spec.Path}: head '{file.Name}' needs encoder '{file.Encoder.Name}', which is not registered ({string.Join(", ", _encoders.Keys)}).");
         }
 
-        return new ClassificationHead(file with { Name = spec.Name }, encoder.Name, encoder.Sha256, encoder.Dimensions, ShippedEncoder.HashFile(spec.Path), spec.Path);
+        return new ClassificationHead(file with { Name = spec.Name }, encoder.Name, encoder.Sha256, encoder.Dimensions, ModelFiles.Sha256(spec.Path), spec.Path);
     }
 
     public void Dispose()

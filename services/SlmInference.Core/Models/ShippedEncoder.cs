@@ -68,14 +68,7 @@ public static class ShippedEncoder
         return folder;
     }
 
-    /// <summary>SHA-256 of a file as lower-case hex.</summary>
-    public static string HashFile(string path)
-    {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20);
-        return Convert.ToHexStringLower(SHA256.HashData(stream));
-    }
-
-    private static bool HasHash(string path, string sha) => File.Exists(path) && HashFile(path) == sha;
+    private static bool HasHash(string path, string sha) => File.Exists(path) && ModelFiles.Sha256(path) == sha;
 
     /// <summary>File offsets of the embedded resources: CLI resources are a 4-byte length followed by the bytes.</summary>
     private static Dictionary<string, long> ResourceLocations(PEReader pe)

@@ -107,7 +107,10 @@ public sealed class OnnxSessionFactory
         return new DeviceResolution(ExecutionProviders.Cpu, problem);
     }
 
-    /// <summary>Tries to attach the CUDA provider to throw-away options; returns why it failed, or null.</summary>
+    /// <summary>An ONNX model of one Identity node (float[1] x → y), to prove a CUDA session can be created.</summary>
+    private const string ProbeModel = "CAg6RwoXCgF4EgF5GgVwcm9iZSIISWRlbnRpdHkSCmN1ZGEtcHJvYmVaDwoBeBIKCggIARIECgIIAWIPCgF5EgoKCAgBEgQKAggBQgQKABAR";
+
+    /// <summary>Tries to open a session with the CUDA provider; returns why it failed, or null.</summary>
     private static string? ProbeCuda(SessionSettings settings)
     {
         if (!OrtEnv.Instance().GetAvailableProviders().Contains(ExecutionProviders.Cuda))
@@ -117,9 +120,12 @@ public sealed class OnnxSessionFactory
 
         try
         {
-            using var options = new SessionOptions();
+            // Attaching the provider only loads its library; a session on a one-node model also needs a working
+            // driver and device, which is what auto must know before choosing CUDA.
+            using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
             using var cuda = CudaOptions(settings);
             options.AppendExecutionProvider_CUDA(cuda);
+            using var session = new InferenceSession(Convert.FromBase64String(ProbeModel), options);
             return null;
         }
         catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or EntryPointNotFoundException)

@@ -93,7 +93,7 @@ public sealed class ModelsServiceTests(EncoderFixture encoder, ModelsServiceTest
         Assert.Equal(Contracts.Inference.V1.ModelKind.Head, models["intent"].Kind);
         Assert.Equal(ShippedEncoder.Name, models["intent"].Encoder);
         Assert.Equal(["card_arrival", "exchange_rate", "lost_or_stolen_card"], models["intent"].Labels);
-        Assert.Equal(ShippedEncoder.HashFile(Path.Combine(Host.Folder, "intent.head.json")), models["intent"].Sha256);
+        Assert.Equal(ModelFiles.Sha256(Path.Combine(Host.Folder, "intent.head.json")), models["intent"].Sha256);
         Assert.Equal(Contracts.Inference.V1.ModelKind.Generator, models["tiny-chat"].Kind);
         Assert.Equal(TinyDecoder.VocabularySize, models["tiny-chat"].VocabSize);
         Assert.Equal(64, models["tiny-chat"].MaxSequenceLength);
