@@ -152,6 +152,12 @@ public sealed class GenerationService(ModelHost models, InferenceTelemetry telem
             // A terminated run surfaces as a runtime error; it is the caller's cancellation.
             throw new RpcException(new Status(StatusCode.Cancelled, $"The caller cancelled the generation ({e.Message})."));
         }
+        catch (Microsoft.ML.OnnxRuntime.OnnxRuntimeException e)
+        {
+            telemetry.Errors.Add(1, new KeyValuePair<string, object?>("error.type", "inference"));
+            activity?.SetStatus(ActivityStatusCode.Error, e.Message);
+            throw new RpcException(new Status(StatusCode.Internal, $"Generator '{generator.Name}' failed: {e.Message}"));
+        }
         finally
         {
             await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
