@@ -38,6 +38,8 @@ public sealed class ModelsServiceTests(EncoderFixture encoder, ModelsServiceTest
             var generator = new TinyDecoder(new TinyDecoderOptions { Script = script }).WriteTo(Path.Combine(Folder, "tiny"));
             return new Dictionary<string, string?>
             {
+                ["Inference:Models:minilm-json:Kind"] = "Encoder",
+                ["Inference:Models:minilm-json:Path"] = WordPieceJsonEncoder(),
                 ["Inference:Models:intent:Kind"] = "Head",
                 ["Inference:Models:intent:Path"] = intent,
                 ["Inference:Models:needs-llm:Kind"] = "Head",
@@ -50,6 +52,47 @@ public sealed class ModelsServiceTests(EncoderFixture encoder, ModelsServiceTest
 
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    /// <summary>
+    /// The shipped model again (linked, not copied) as an encoder folder with a WordPiece tokenizer.json instead of
+    /// vocab.txt, and a 128-token window from sentence_bert_config.json.
+    /// </summary>
+    private static string WordPieceJsonEncoder()
+    {
+        var shipped = ShippedEncoder.Extract(EncoderFixture.CacheDirectory);
+        var folder = Directory.CreateDirectory(Path.Combine(Host.Folder, "minilm-json")).FullName;
+        File.CreateSymbolicLink(Path.Combine(folder, "model.onnx"), Path.Combine(shipped, "model.onnx"));
+        var vocab = new System.Text.Json.Nodes.JsonObject();
+        var id = 0;
+        foreach (var token in File.ReadLines(Path.Combine(shipped, "vocab.txt")))
+        {
+            vocab[token.TrimEnd('\r')] = id++;
+        }
+
+        var tokenizer = new System.Text.Json.Nodes.JsonObject
+        {
+            ["normalizer"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "BertNormalizer", ["lowercase"] = true, ["strip_accents"] = null, ["handle_chinese_chars"] = true },
+            ["model"] = new System.Text.Json.Nodes.JsonObject { ["type"] = "WordPiece", ["unk_token"] = "[UNK]", ["continuing_subword_prefix"] = "##", ["max_input_chars_per_word"] = 100, ["vocab"] = vocab },
+        };
+        File.WriteAllText(Path.Combine(folder, "tokenizer.json"), tokenizer.ToJsonString());
+        File.WriteAllText(Path.Combine(folder, "sentence_bert_config.json"), """{"max_seq_length": 128, "do_lower_case": false}""");
+        return folder;
+    }
+
+    [Fact]
+    public async Task RegisteredEncodersWithATokenizerJsonEmbedLikeTheShippedOne()
+    {
+        const string text = "Can I top up with a Café card in €?";
+        var shipped = await _client.EmbedAsync(new EmbedRequest { Texts = { text } }, cancellationToken: Ct);
+        var registered = await _client.EmbedAsync(new EmbedRequest { Model = "minilm-json", Texts = { text } }, cancellationToken: Ct);
+        Assert.Equal("minilm-json", registered.Model);
+        Assert.Equal(shipped.Embeddings[0].TokenCount, registered.Embeddings[0].TokenCount);
+        Assert.All(registered.Embeddings[0].Values.Zip(shipped.Embeddings[0].Values), p => Assert.Equal(p.Second, p.First, 5));
+
+        var truncated = await _client.EmbedAsync(new EmbedRequest { Model = "minilm-json", Texts = { string.Join(' ', Enumerable.Repeat("card", 300)) } }, cancellationToken: Ct);
+        Assert.Equal(128, truncated.Embeddings[0].TokenCount);
+        Assert.True(truncated.Embeddings[0].Truncated);
+    }
 
     [Fact]
     public async Task ClassifyAppliesEveryHeadToOneEncoderPass()
@@ -97,6 +140,8 @@ public sealed class ModelsServiceTests(EncoderFixture encoder, ModelsServiceTest
         Assert.Equal(Contracts.Inference.V1.ModelKind.Generator, models["tiny-chat"].Kind);
         Assert.Equal(TinyDecoder.VocabularySize, models["tiny-chat"].VocabSize);
         Assert.Equal(64, models["tiny-chat"].MaxSequenceLength);
+        Assert.Equal(128, models["minilm-json"].MaxSequenceLength);
+        Assert.Equal(ShippedEncoder.ModelSha256, models["minilm-json"].Sha256);
         Assert.All(models.Values, m => Assert.Equal("CPUExecutionProvider", m.ExecutionProvider));
     }
 
