@@ -52,7 +52,17 @@ public sealed class EncoderBenchmark : IBenchmarkSuite
                 (_, i, ct) => { package.Encode(sorted[i], ct); return ValueTask.CompletedTask; }, cancellationToken), texts.Length)));
         }
 
-        await using var service = await ServiceProcess.StartAsync(new Dictionary<string, string> { ["Inference:Device"] = device }, cancellationToken);
+        // Further service settings for tuning runs: --set Inference:BatchWorkers=2 (repeatable).
+        var settings = new Dictionary<string, string> { ["Inference:Device"] = device };
+        for (var i = 0; i < context.Arguments.Count - 1; i++)
+        {
+            if (context.Arguments[i] == "--set" && context.Arguments[i + 1].Split('=', 2) is [var key, var value])
+            {
+                settings[key] = value;
+            }
+        }
+
+        await using var service = await ServiceProcess.StartAsync(settings, cancellationToken);
         using var channel = GrpcChannel.ForAddress(service.GrpcAddress, new GrpcChannelOptions
         {
             HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true },
@@ -80,11 +90,11 @@ public sealed class EncoderBenchmark : IBenchmarkSuite
             rows.Add(($"slm-inference (gRPC), short sentence, 1 caller, run {run}", shortLatency[^1]));
         }
 
-        return new BenchmarkSection(Report(rows, shortLatency, texts.Length, device, provider, loadBefore, LoadAverage()));
+        return new BenchmarkSection(Report(rows, shortLatency, texts.Length, settings, provider, loadBefore, LoadAverage()));
     }
 
-    private static string Report(List<(string Name, LoadResult Result)> rows, List<LoadResult> shortLatency, int count, string device,
-        string provider, string loadBefore, string loadAfter)
+    private static string Report(List<(string Name, LoadResult Result)> rows, List<LoadResult> shortLatency, int count,
+        Dictionary<string, string> settings, string provider, string loadBefore, string loadAfter)
     {
         var culture = CultureInfo.InvariantCulture;
         var baseline = rows[0].Result.OperationsPerSecond;
@@ -93,7 +103,7 @@ public sealed class EncoderBenchmark : IBenchmarkSuite
         var p99 = shortLatency.Select(r => r.Latency.Percentile(99)).Order().ToArray()[shortLatency.Count / 2];
         var text = new StringBuilder();
         text.AppendLine(culture, $"{count} Banking77 test texts (`intent/banking77/test.csv`, CC BY 4.0), one text per call. ")
-            .AppendLine(culture, $"slm-inference: `Inference:Device={device}`, running on **{provider}**, default batching (MaxBatchSize 32, MaxBatchWait 2 ms), own process, called over loopback gRPC. ")
+            .AppendLine(culture, $"slm-inference: {string.Join(", ", settings.Select(s => $"`{s.Key}={s.Value}`"))}, running on **{provider}**, otherwise default settings (MaxBatchSize 32, MaxBatchWait 2 ms), own process, called over loopback gRPC. ")
             .AppendLine(culture, $"Baseline: the package's `SentenceEncoder` in the benchmark process (CPU). Load average before/after: {loadBefore} / {loadAfter} (2 cores; other work on the machine shows here).")
             .AppendLine()
             .AppendLine("| run | texts/s | × package per-call | p50 ms | p99 ms |")
