@@ -1,5 +1,9 @@
+using HybridAI.SlmInference.Models;
 using HybridAI.SlmInference.Tests.Heads;
 using HybridAI.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace HybridAI.SlmInference.Tests.Service;
 
@@ -41,6 +45,20 @@ public sealed class StartupTests : IDisposable
     {
         var message = Refuses(new() { ["Inference:Device"] = "cuda" });
         Assert.Contains("Inference:Device is 'cuda' but CUDA is not available", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AutoWithoutCudaRunsOnTheCpuAndSaysWhyInOneWarning()
+    {
+        using var factory = new ServiceFactory<InferenceOptions>(InferenceHost.Settings(new Dictionary<string, string?> { ["Inference:Device"] = "auto" }))
+            .WithWebHostBuilder(builder => builder.ConfigureLogging(logging => logging.AddFakeLogging()));
+        using var client = factory.CreateClient();
+
+        var warnings = factory.Services.GetFakeLogCollector().GetSnapshot().Where(r => r.Message.Contains("CUDA is not available", StringComparison.Ordinal)).ToList();
+        var warning = Assert.Single(warnings);
+        Assert.Equal(LogLevel.Warning, warning.Level);
+        Assert.Contains("Inference:Device is 'auto'", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("CPUExecutionProvider", factory.Services.GetRequiredService<ModelHost>().Registry.Device.ExecutionProvider);
     }
 
     private static string Refuses(Dictionary<string, string?> settings) =>
