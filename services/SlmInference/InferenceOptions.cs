@@ -27,6 +27,12 @@ public sealed class InferenceOptions : IServiceOptions, ISelfValidatingOptions
     /// <summary>How long the batcher waits for more work once it has some.</summary>
     public TimeSpan MaxBatchWait { get; set; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// Wait for a batch to fill only while calls arrive less than MaxBatchWait apart (moving average), so a lone caller
+    /// is not delayed; false always waits up to MaxBatchWait.
+    /// </summary>
+    public bool AdaptiveBatchWait { get; set; } = true;
+
     /// <summary>Texts waiting for a batch; beyond it calls fail fast with RESOURCE_EXHAUSTED.</summary>
     [Range(1, 1_000_000)]
     public int QueueCapacity { get; set; } = 4096;
@@ -37,12 +43,12 @@ public sealed class InferenceOptions : IServiceOptions, ISelfValidatingOptions
 
     /// <summary>Batches run at once per encoder; each uses <see cref="IntraOpThreads"/> threads.</summary>
     [Range(1, 64)]
-    public int BatchWorkers { get; set; } = 1;
+    public int BatchWorkers { get; set; } = 2;
 
     /// <summary>Where shipped models are extracted once (empty: a folder under the system temp path).</summary>
     public string CacheDirectory { get; set; } = "";
 
-    /// <summary>ONNX Runtime intra-op threads for CPU sessions; 0 uses one per core.</summary>
+    /// <summary>ONNX Runtime intra-op threads per inference; 0 shares the cores among the batch workers.</summary>
     [Range(0, 256)]
     public int IntraOpThreads { get; set; }
 

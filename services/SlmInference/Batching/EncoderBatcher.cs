@@ -10,7 +10,8 @@ namespace HybridAI.SlmInference.Batching;
 /// <summary>
 /// Coalesces concurrent Embed/Classify calls for one encoder into batches. Texts wait in length buckets (powers of two
 /// of their token count) so a batch pads little; a worker takes the bucket holding the oldest text, waits up to
-/// MaxBatchWait for it to fill to MaxBatchSize, and runs it. The queue is bounded in texts: a call that does not fit
+/// MaxBatchWait for it to fill to MaxBatchSize (with AdaptiveBatchWait, only while calls arrive less than MaxBatchWait
+/// apart on average), and runs it. The queue is bounded in texts: a call that does not fit
 /// fails at once with RESOURCE_EXHAUSTED. A cancelled caller's queued texts are released immediately and never run.
 /// </summary>
 public sealed class EncoderBatcher : IDisposable
@@ -27,9 +28,12 @@ public sealed class EncoderBatcher : IDisposable
     private readonly Thread[] _workers;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly KeyValuePair<string, object?>[] _tags;
+    private readonly bool _adaptive;
     private int _queued;
     private int _running;
     private bool _stopping;
+    private long _lastArrival;
+    private double _arrivalGap = double.MaxValue;
 
     internal EncoderBatcher(EncoderModel encoder, InferenceOptions options, InferenceTelemetry telemetry)
     {
@@ -38,6 +42,7 @@ public sealed class EncoderBatcher : IDisposable
         _maxBatch = options.MaxBatchSize;
         _maxWaitTicks = (long)(options.MaxBatchWait.TotalSeconds * Stopwatch.Frequency);
         _capacity = options.QueueCapacity;
+        _adaptive = options.AdaptiveBatchWait;
         _tags = [new("gen_ai.request.model", encoder.Name), new("hybridai.execution_provider", encoder.ExecutionProvider)];
         _running = options.BatchWorkers;
         _workers = Enumerable.Range(0, options.BatchWorkers)
@@ -94,6 +99,9 @@ public sealed class EncoderBatcher : IDisposable
             }
 
             _queued += texts.Length;
+            var now = Stopwatch.GetTimestamp();
+            _arrivalGap = _lastArrival == 0 ? double.MaxValue : _arrivalGap == double.MaxValue ? now - _lastArrival : (0.8 * _arrivalGap) + (0.2 * (now - _lastArrival));
+            _lastArrival = now;
             Monitor.PulseAll(_gate);
         }
 
@@ -205,7 +213,10 @@ public sealed class EncoderBatcher : IDisposable
                     continue;
                 }
 
-                var deadline = _buckets[bucket].Peek().Request.EnqueuedAt + _maxWaitTicks;
+                // Waiting pays only when more calls are coming: adaptively, only while calls arrive (on average)
+                // less than MaxBatchWait apart, so a lone caller is never delayed.
+                var worthWaiting = !_adaptive || _arrivalGap < _maxWaitTicks;
+                var deadline = worthWaiting ? _buckets[bucket].Peek().Request.EnqueuedAt + _maxWaitTicks : 0;
                 while (!_stopping && _live[bucket] < _maxBatch)
                 {
                     var remaining = deadline - Stopwatch.GetTimestamp();

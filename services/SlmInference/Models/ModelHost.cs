@@ -31,7 +31,9 @@ public sealed partial class ModelHost(IOptions<InferenceOptions> options, Infere
             Device = settings.Device,
             GpuDeviceId = settings.GpuDeviceId,
             GpuMemoryLimitBytes = settings.GpuMemoryLimitMb * 1024L * 1024L,
-            IntraOpThreads = settings.IntraOpThreads,
+            // By default the cores are shared out among the batch workers: on small machines one thread per worker,
+            // which avoids waking an intra-op pool for every operator of a small model.
+            IntraOpThreads = settings.IntraOpThreads > 0 ? settings.IntraOpThreads : Math.Max(1, Environment.ProcessorCount / settings.BatchWorkers),
             AllowSpinning = settings.AllowSpinning,
         });
         if (factory.Resolution.FallbackReason is { } reason)

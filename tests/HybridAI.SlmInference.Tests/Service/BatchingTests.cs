@@ -18,6 +18,7 @@ public sealed class BatchingTests(BatchingTests.SlowHost slow, BatchingTests.Fas
         ["Inference:MaxBatchSize"] = "4",
         ["Inference:QueueCapacity"] = "4",
         ["Inference:MaxBatchWait"] = "00:00:01",
+        ["Inference:AdaptiveBatchWait"] = "false",
     });
 
     /// <summary>Batches of up to 32 texts that wait 50 ms to fill.</summary>
