@@ -13,7 +13,7 @@ namespace HybridAI.LlmProxy.Execution;
 /// Unary completions: validate and plan, then try each allowed target in order under its pipeline (retries, breaker)
 /// until one answers. A failed target moves to the next; the caller sees only the answer and its attempts.
 /// </summary>
-public sealed partial class CompletionExecutor
+internal sealed partial class CompletionExecutor
 {
     private readonly CompletionPlanner _planner;
     private readonly TargetPipelines _pipelines;
@@ -21,7 +21,7 @@ public sealed partial class CompletionExecutor
     private readonly LlmProxyTelemetry _telemetry;
     private readonly ILogger<CompletionExecutor> _logger;
 
-    internal CompletionExecutor(CompletionPlanner planner, TargetPipelines pipelines, UpstreamInvoker invoker, LlmProxyTelemetry telemetry, ILogger<CompletionExecutor> logger)
+    public CompletionExecutor(CompletionPlanner planner, TargetPipelines pipelines, UpstreamInvoker invoker, LlmProxyTelemetry telemetry, ILogger<CompletionExecutor> logger)
     {
         _planner = planner;
         _pipelines = pipelines;

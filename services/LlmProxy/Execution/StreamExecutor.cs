@@ -17,7 +17,7 @@ namespace HybridAI.LlmProxy.Execution;
 /// update is read only after the previous chunk was written, so a slow caller slows the upstream (back-pressure), and
 /// a caller that goes away cancels the upstream request.
 /// </summary>
-public sealed partial class StreamExecutor
+internal sealed partial class StreamExecutor
 {
     private readonly CompletionPlanner _planner;
     private readonly TargetPipelines _pipelines;
@@ -25,7 +25,7 @@ public sealed partial class StreamExecutor
     private readonly LlmProxyTelemetry _telemetry;
     private readonly ILogger<StreamExecutor> _logger;
 
-    internal StreamExecutor(CompletionPlanner planner, TargetPipelines pipelines, UpstreamInvoker invoker, LlmProxyTelemetry telemetry, ILogger<StreamExecutor> logger)
+    public StreamExecutor(CompletionPlanner planner, TargetPipelines pipelines, UpstreamInvoker invoker, LlmProxyTelemetry telemetry, ILogger<StreamExecutor> logger)
     {
         _planner = planner;
         _pipelines = pipelines;

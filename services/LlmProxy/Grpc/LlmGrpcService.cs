@@ -9,7 +9,7 @@ using HybridAI.ServiceDefaults.Grpc;
 namespace HybridAI.LlmProxy.Grpc;
 
 /// <summary>The <c>hybridai.llm.v1</c> gRPC API: completions (unary and streamed), the catalogue, token counts.</summary>
-public sealed class LlmGrpcService(
+internal sealed class LlmGrpcService(
     CompletionExecutor completions, StreamExecutor streams, CatalogueView catalogue, CompletionPlanner planner, TokenCounter tokens)
     : LlmService.LlmServiceBase
 {
