@@ -111,6 +111,12 @@ internal sealed partial class StreamExecutor
                     await WriteAsync(relay, started.Updates.Current, writer, cancellationToken);
                 }
             }
+
+            if (relay.FinishReason.Length == 0)
+            {
+                // Some SDKs end a stream quietly when the connection drops; a model that finished says why it did.
+                throw new UpstreamException(UpstreamFailureKind.Network, "the upstream stream ended before the model finished (no finish reason)");
+            }
         }
         catch (Exception e) when (e is not RpcException)
         {

@@ -69,6 +69,11 @@ internal sealed partial class UpstreamInvoker(UpstreamClients clients, LlmProxyT
                 }
             }
 
+            if (ended && !buffered.Any(u => u.FinishReason is not null))
+            {
+                throw new UpstreamException(UpstreamFailureKind.Network, "the upstream stream ended before the model finished (no finish reason)");
+            }
+
             var elapsed = Stopwatch.GetElapsedTime(start);
             telemetry.FirstChunk(entry, elapsed);
             var remaining = entry.TotalTimeout - elapsed;

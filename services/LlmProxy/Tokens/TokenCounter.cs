@@ -24,19 +24,26 @@ public sealed class TokenCounter
 
     private readonly ConcurrentDictionary<string, Lazy<Tokenizer>> _tokenizers = new(StringComparer.Ordinal);
 
-    /// <summary>The encoding for a model when the catalogue names none: o200k for current OpenAI models, else cl100k.</summary>
+    /// <summary>
+    /// The encoding for a model when the catalogue names none: o200k for current OpenAI model families (also when an
+    /// OpenAI-compatible server or Azure deployment serves them), cl100k for GPT-4 and GPT-3.5 and as the closest
+    /// estimate for other providers' models.
+    /// </summary>
     public static string DefaultEncodingFor(string provider, string upstreamModel)
     {
-        if (provider is ProviderNames.OpenAI or ProviderNames.AzureOpenAI)
+        var m = upstreamModel.ToLowerInvariant();
+        if (m.StartsWith("gpt-4-", StringComparison.Ordinal) || m == "gpt-4" || m.StartsWith("gpt-3.5", StringComparison.Ordinal))
         {
-            return upstreamModel.StartsWith("gpt-4-", StringComparison.OrdinalIgnoreCase)
-                || upstreamModel.Equals("gpt-4", StringComparison.OrdinalIgnoreCase)
-                || upstreamModel.StartsWith("gpt-3.5", StringComparison.OrdinalIgnoreCase)
-                ? Cl100k
-                : O200k;
+            return Cl100k;
         }
 
-        return Cl100k;
+        string[] o200kFamilies = ["gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "chatgpt-4o", "o1", "o3", "o4", "gpt-oss"];
+        if (o200kFamilies.Any(f => m.StartsWith(f, StringComparison.Ordinal)))
+        {
+            return O200k;
+        }
+
+        return provider is ProviderNames.OpenAI or ProviderNames.AzureOpenAI ? O200k : Cl100k;
     }
 
     public Tokenizer Get(string encoding) =>

@@ -30,6 +30,7 @@ public abstract class LlmUpstream : IAsyncDisposable
     private Func<RecordedRequest, UpstreamReply> _responder = _ => UpstreamReply.Default;
     private WebApplication? _app;
     private int _count;
+    private int _disposed;
 
     /// <summary>The server's root, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Root { get; private set; } = null!;
@@ -85,8 +86,14 @@ public abstract class LlmUpstream : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server (idempotent): hanging requests end, later connections are refused.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         if (_app is not null)
         {
