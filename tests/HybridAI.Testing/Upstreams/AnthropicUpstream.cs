@@ -88,7 +88,7 @@ public sealed class AnthropicUpstream : LlmUpstream
         {
             await context.Response.Body.WriteAsync(bytes.AsMemory(0, bytes.Length / 2), cancellationToken);
             await context.Response.Body.FlushAsync(cancellationToken);
-            Cut(context);
+            await CutAsync(context, cancellationToken);
             return;
         }
 
@@ -158,7 +158,7 @@ public sealed class AnthropicUpstream : LlmUpstream
             {
                 if (reply.Fault == UpstreamFault.Cut && sent == reply.CutAfterChunks)
                 {
-                    Cut(context);
+                    await CutAsync(context, cancellationToken);
                     return;
                 }
 
@@ -175,7 +175,7 @@ public sealed class AnthropicUpstream : LlmUpstream
 
             if (reply.Fault == UpstreamFault.Cut)
             {
-                Cut(context);
+                await CutAsync(context, cancellationToken);
                 return;
             }
 

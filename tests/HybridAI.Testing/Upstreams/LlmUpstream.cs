@@ -176,8 +176,16 @@ public abstract class LlmUpstream : IAsyncDisposable
     protected static Task DelayAsync(TimeSpan delay, CancellationToken cancellationToken) =>
         delay > TimeSpan.Zero ? Task.Delay(delay, cancellationToken) : Task.CompletedTask;
 
-    /// <summary>Resets the connection, as a crashing server or proxy would.</summary>
-    protected static void Cut(HttpContext context) => context.Abort();
+    /// <summary>
+    /// Resets the connection, as a crashing server or proxy would. It waits briefly first: a reset discards data the
+    /// client has not read yet, and a cut "after N chunks" must deliver those N chunks.
+    /// </summary>
+    protected static async Task CutAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        await context.Response.Body.FlushAsync(cancellationToken);
+        await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
+        context.Abort();
+    }
 
     private async Task HandleAsync(HttpContext context)
     {

@@ -115,7 +115,7 @@ public sealed class OpenAIUpstream : LlmUpstream
         {
             await context.Response.Body.WriteAsync(buffer.WrittenMemory[..(buffer.WrittenCount / 2)], cancellationToken);
             await context.Response.Body.FlushAsync(cancellationToken);
-            Cut(context);
+            await CutAsync(context, cancellationToken);
             return;
         }
 
@@ -149,7 +149,7 @@ public sealed class OpenAIUpstream : LlmUpstream
         {
             if (reply.Fault == UpstreamFault.Cut && sent == reply.CutAfterChunks)
             {
-                Cut(context);
+                await CutAsync(context, cancellationToken);
                 return;
             }
 
@@ -165,7 +165,7 @@ public sealed class OpenAIUpstream : LlmUpstream
 
         if (reply.Fault == UpstreamFault.Cut)
         {
-            Cut(context);
+            await CutAsync(context, cancellationToken);
             return;
         }
 
