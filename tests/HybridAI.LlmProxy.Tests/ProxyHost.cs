@@ -41,7 +41,7 @@ public sealed class ProxyHost : IAsyncDisposable
         _root = new ServiceFactory<LlmProxyOptions>(settings);
         _factory = _root.WithWebHostBuilder(b => b.ConfigureTestServices(services =>
         {
-            services.AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Debug));
+            services.AddLogging(logging => logging.AddFakeLogging().SetMinimumLevel(LogLevel.Trace));
             services.AddOpenTelemetry().WithTracing(t => t.AddInMemoryExporter(_spans));
         }));
         _channel = GrpcChannel.ForAddress(_factory.Server.BaseAddress, new GrpcChannelOptions { HttpHandler = _factory.Server.CreateHandler() });
