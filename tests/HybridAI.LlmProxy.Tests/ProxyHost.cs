@@ -66,6 +66,17 @@ public sealed class ProxyHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The spans of one request (its request span and everything in the same trace). Tests in one process share the
+    /// ActivitySource, so spans are picked by request id, not by host.
+    /// </summary>
+    public IReadOnlyList<Activity> SpansOf(CompletionRequest request)
+    {
+        var spans = Spans;
+        var root = spans.Single(s => (string?)s.GetTagItem("hybridai.request_id") == request.Context.RequestId);
+        return [.. spans.Where(s => s.TraceId == root.TraceId)];
+    }
+
     /// <summary>Starts the proxy with <paramref name="settings"/> on top of <see cref="FastResilience"/>.</summary>
     public static ProxyHost Start(Dictionary<string, string?> settings)
     {
@@ -127,7 +138,7 @@ public sealed class ProxyHost : IAsyncDisposable
                 new ChatMessage { Role = "system", Content = "You are terse." },
                 new ChatMessage { Role = "user", Content = "Say hello." },
             },
-            Context = new RequestContext { TenantId = "tenant-a", RequestId = "req-1" },
+            Context = new RequestContext { TenantId = "tenant-a", RequestId = Guid.NewGuid().ToString("N") },
         };
         request.Targets.AddRange(targets);
         return request;

@@ -25,7 +25,8 @@ public sealed class TelemetryTests
 
         await proxy.Client.CompleteAsync(request, cancellationToken: Ct);
 
-        var chat = Assert.Single(proxy.Spans, s => s.DisplayName == "chat gpt-4o-mini");
+        var spans = proxy.SpansOf(request);
+        var chat = Assert.Single(spans, s => s.DisplayName == "chat gpt-4o-mini");
         Assert.Equal(ActivityKind.Client, chat.Kind);
         Assert.Equal("chat", chat.GetTagItem("gen_ai.operation.name"));
         Assert.Equal("openai", chat.GetTagItem("gen_ai.provider.name"));
@@ -36,7 +37,7 @@ public sealed class TelemetryTests
         Assert.Equal(7, chat.GetTagItem("gen_ai.usage.output_tokens"));
         Assert.Equal(["stop"], (string[])chat.GetTagItem("gen_ai.response.finish_reasons")!);
         Assert.Equal("127.0.0.1", chat.GetTagItem("server.address"));
-        var requestSpan = Assert.Single(proxy.Spans, s => s.DisplayName == "llm_proxy Complete");
+        var requestSpan = Assert.Single(spans, s => s.DisplayName == "llm_proxy Complete");
         Assert.Equal(requestSpan.SpanId, chat.ParentSpanId);
         Assert.Equal("gpt", requestSpan.GetTagItem("hybridai.llm_proxy.model"));
         Assert.Equal(370L, requestSpan.GetTagItem("hybridai.llm_proxy.cost_micros"));
@@ -87,7 +88,8 @@ public sealed class TelemetryTests
         using var transitions = new MetricCollector<long>(meters, Meter, "hybridai.llm_proxy.circuit_breaker.transitions");
         using var duration = new MetricCollector<double>(meters, Meter, "gen_ai.client.operation.duration");
 
-        await proxy.Client.CompleteAsync(ProxyHost.Request("a", "b"), cancellationToken: Ct);
+        var request = ProxyHost.Request("a", "b");
+        await proxy.Client.CompleteAsync(request, cancellationToken: Ct);
 
         var retry = Assert.Single(retries.GetMeasurementSnapshot());
         Assert.Equal(("a", "500"), ((string?)retry.Tags["hybridai.llm_proxy.target"], (string?)retry.Tags["error.type"]));
@@ -97,10 +99,11 @@ public sealed class TelemetryTests
         Assert.Equal(("a", "open"), ((string?)opened.Tags["hybridai.llm_proxy.target"], (string?)opened.Tags["hybridai.llm_proxy.circuit_state"]));
         Assert.Equal(2, duration.GetMeasurementSnapshot().Count(m => m.Tags.TryGetValue("error.type", out var e) && (string?)e == "500"));
 
-        var requestSpan = Assert.Single(proxy.Spans, s => s.DisplayName == "llm_proxy Complete");
+        var spans = proxy.SpansOf(request);
+        var requestSpan = Assert.Single(spans, s => s.DisplayName == "llm_proxy Complete");
         Assert.Contains(requestSpan.Events, e => e.Name == "hybridai.llm_proxy.fallback");
         Assert.Equal(1, requestSpan.GetTagItem("hybridai.llm_proxy.fallbacks"));
-        var failedCalls = proxy.Spans.Where(s => s.DisplayName == "chat gpt-4o-mini" && s.Status == ActivityStatusCode.Error).ToList();
+        var failedCalls = spans.Where(s => s.DisplayName == "chat gpt-4o-mini" && s.Status == ActivityStatusCode.Error).ToList();
         Assert.Equal(2, failedCalls.Count);
         Assert.All(failedCalls, s => Assert.Equal("500", s.GetTagItem("error.type")));
     }
