@@ -44,7 +44,9 @@ public static class Extensions
                 AutomaticDecompression = System.Net.DecompressionMethods.All,
                 EnableMultipleHttp2Connections = true,
             })
-            .AddHttpMessageHandler<UpstreamObserverHandler>();
+            .AddHttpMessageHandler<UpstreamObserverHandler>()
+            // Every upstream call is already a GenAI span and metrics; per-request HttpClient log lines only cost.
+            .RemoveAllLoggers();
         // Experimental API, used on purpose: the standard handler's 10 s attempt timeout would cut LLM calls.
 #pragma warning disable EXTEXP0001
         upstream.RemoveAllResilienceHandlers();

@@ -42,6 +42,7 @@ public sealed class StreamingTests
         upstream.Respond(UpstreamReply.Chunked([.. Enumerable.Repeat(chunk, Chunks)]));
         var settings = ProxyHost.Model(0, "a", upstream);
         settings["LlmProxy:MaxResponseBytes"] = (64 * 1024 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        settings["LlmProxy:Resilience:TotalTimeout"] = "00:01:00";
         await using var proxy = ProxyHost.Start(settings);
         using var call = proxy.Client.Stream(ProxyHost.Request("a"), cancellationToken: Ct);
 

@@ -46,7 +46,7 @@ internal sealed partial class CompletionExecutor
                 {
                     var (response, outcome) = await _pipelines.For(entry).ExecuteAsync(
                         static (s, token) => AttemptAsync(s, token),
-                        new UnaryAttempt(_invoker, entry, plan, plan.OptionsFor(entry), record), record, cancellationToken);
+                        new UnaryAttempt(_invoker, entry, plan, plan.Options, record), record, cancellationToken);
                     attempts.Add(record.Succeeded());
                     var cost = UsageCalculator.Cost(entry, outcome);
                     _telemetry.RequestFinished(activity, "Complete", "ok", entry.Id, outcome, cost, failures.Count);

@@ -52,7 +52,7 @@ internal sealed partial class StreamExecutor
                 {
                     started = await pipeline.ExecuteAsync(
                         static (s, token) => StartAsync(s, token),
-                        new StreamAttempt(_invoker, entry, plan, plan.OptionsFor(entry), record), record, cancellationToken);
+                        new StreamAttempt(_invoker, entry, plan, plan.Options, record), record, cancellationToken);
                 }
                 catch (UpstreamException e)
                 {

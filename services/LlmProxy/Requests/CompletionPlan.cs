@@ -21,6 +21,10 @@ public sealed class CompletionPlan(CompletionRequest request, TokenCounter token
 
     public required IReadOnlyList<ChatMessage> Messages { get; init; }
 
+    /// <summary>
+    /// The request's options, shared by every target: each provider client is bound to its upstream model, so no
+    /// per-target copy is needed.
+    /// </summary>
     public required ChatOptions Options { get; init; }
 
     /// <summary>Exact prompt tokens with the target's encoding, counted once per encoding.</summary>
@@ -39,12 +43,4 @@ public sealed class CompletionPlan(CompletionRequest request, TokenCounter token
     }
 
     public int CountCompletion(CatalogueEntry entry, string text) => tokens.Count(entry.Tokenizer, text);
-
-    /// <summary>The options for one target: its upstream model and the request's output limit.</summary>
-    public ChatOptions OptionsFor(CatalogueEntry entry)
-    {
-        var options = Options.Clone();
-        options.ModelId = entry.UpstreamModel;
-        return options;
-    }
 }
