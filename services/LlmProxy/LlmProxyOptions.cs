@@ -90,6 +90,12 @@ public sealed class LlmProxyOptions : IServiceOptions, ISelfValidatingOptions
             yield return ($"{nameof(Default)}:{nameof(Default.Endpoint)}", "is required when Default:ApiKey is set (the AppHost parameter llm-endpoint).");
         }
 
+        if (Default.Endpoint is not null && string.IsNullOrEmpty(Default.ApiKey)
+            && Default.Provider is ProviderNames.OpenAI or ProviderNames.AzureOpenAI or ProviderNames.Anthropic)
+        {
+            yield return ($"{nameof(Default)}:{nameof(Default.ApiKey)}", $"is required for provider '{Default.Provider}' (the AppHost parameter llm-api-key).");
+        }
+
         foreach (var problem in Resilience.Validate(nameof(Resilience)))
         {
             yield return problem;
