@@ -33,6 +33,7 @@ public static class Extensions
         services.AddSingleton<CompletionExecutor>();
         services.AddSingleton<StreamExecutor>();
         services.AddHostedService<TokenizerWarmup>();
+        services.AddHealthChecks().AddCheck<TargetsHealthCheck>("llm-targets");
 
         services.AddTransient<UpstreamObserverHandler>();
         var upstream = services.AddHttpClient(UpstreamClients.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan)

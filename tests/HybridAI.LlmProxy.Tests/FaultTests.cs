@@ -159,6 +159,7 @@ public sealed class FaultTests
         Assert.Equal("circuit_open", skipped.Attempts[0].Outcome);
         Assert.Equal(2, a.RequestCount);
         Assert.Equal("open", (await proxy.Client.ListModelsAsync(new(), cancellationToken: Ct)).Models.Single(m => m.Id == "a").CircuitState);
+        Assert.Equal("Degraded", await proxy.HealthAsync(Ct));
 
         a.Respond(UpstreamReply.WithText("recovered"));
         await Task.Delay(TimeSpan.FromSeconds(1.2), Ct);
@@ -166,5 +167,6 @@ public sealed class FaultTests
 
         Assert.Equal(("a", "recovered"), (probe.Model, probe.Message.Content));
         Assert.Equal("closed", (await proxy.Client.ListModelsAsync(new(), cancellationToken: Ct)).Models.Single(m => m.Id == "a").CircuitState);
+        Assert.Equal("Healthy", await proxy.HealthAsync(Ct));
     }
 }

@@ -66,6 +66,13 @@ public sealed class ProxyHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The status word <c>/health</c> answers.</summary>
+    public async Task<string> HealthAsync(CancellationToken cancellationToken)
+    {
+        using var http = _factory.CreateClient();
+        return await http.GetStringAsync(new Uri("/health", UriKind.Relative), cancellationToken);
+    }
+
     /// <summary>
     /// The spans of one request (its request span and everything in the same trace). Tests in one process share the
     /// ActivitySource, so spans are picked by request id, not by host.

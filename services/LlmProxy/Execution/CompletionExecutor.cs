@@ -33,7 +33,7 @@ internal sealed partial class CompletionExecutor
     public async Task<CompletionResponse> CompleteAsync(CompletionRequest request, CancellationToken cancellationToken)
     {
         var plan = _planner.Plan(request);
-        var activity = _telemetry.StartRequest("Complete", Info(request));
+        var activity = _telemetry.StartRequest("Complete", request);
         var attempts = new List<TargetAttempt>(plan.Skipped);
         var failures = new List<ChainFailure>();
         try
@@ -83,9 +83,6 @@ internal sealed partial class CompletionExecutor
             _telemetry.RequestFinished(activity, "Complete", "aborted", null, null, 0, failures.Count);
         }
     }
-
-    internal static CompletionPlanInfo Info(CompletionRequest request) =>
-        new([.. request.Targets], request.Context?.TenantId ?? "", request.Context?.RequestId ?? "");
 
     private static async ValueTask<(ChatResponse, ChatOutcome)> AttemptAsync(UnaryAttempt s, CancellationToken token)
     {

@@ -37,7 +37,7 @@ internal sealed partial class StreamExecutor
     public async Task StreamAsync(CompletionRequest request, IAsyncStreamWriter<CompletionChunk> writer, CancellationToken cancellationToken)
     {
         var plan = _planner.Plan(request);
-        var activity = _telemetry.StartRequest("Stream", CompletionExecutor.Info(request));
+        var activity = _telemetry.StartRequest("Stream", request);
         var attempts = new List<TargetAttempt>(plan.Skipped);
         var failures = new List<ChainFailure>();
         try

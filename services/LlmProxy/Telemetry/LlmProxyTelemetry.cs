@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using HybridAI.Contracts.Llm.V1;
 using HybridAI.LlmProxy.Catalogue;
 using HybridAI.LlmProxy.Providers;
 using Microsoft.Extensions.AI;
@@ -49,21 +50,24 @@ public sealed class LlmProxyTelemetry : IDisposable
     public Meter Meter { get; }
 
     /// <summary>The request span: one per Complete or Stream call.</summary>
-    public Activity? StartRequest(string operation, CompletionPlanInfo info)
+    public Activity? StartRequest(string operation, CompletionRequest request)
     {
-        var activity = Source.StartActivity($"llm_proxy {operation}", ActivityKind.Internal);
+        var activity = Source.StartActivity(operation == "Complete" ? "llm_proxy Complete" : "llm_proxy Stream", ActivityKind.Internal);
         if (activity is { IsAllDataRequested: true })
         {
             activity.SetTag("gen_ai.operation.name", "chat");
-            activity.SetTag("hybridai.llm_proxy.targets", info.Targets);
-            if (info.TenantId.Length > 0)
+            activity.SetTag("hybridai.llm_proxy.targets", request.Targets.ToArray());
+            if (request.Context is { } context)
             {
-                activity.SetTag("hybridai.tenant_id", info.TenantId);
-            }
+                if (context.TenantId.Length > 0)
+                {
+                    activity.SetTag("hybridai.tenant_id", context.TenantId);
+                }
 
-            if (info.RequestId.Length > 0)
-            {
-                activity.SetTag("hybridai.request_id", info.RequestId);
+                if (context.RequestId.Length > 0)
+                {
+                    activity.SetTag("hybridai.request_id", context.RequestId);
+                }
             }
         }
 
@@ -273,9 +277,6 @@ public sealed class LlmProxyTelemetry : IDisposable
         return tags;
     }
 }
-
-/// <summary>What a request span is started with.</summary>
-public readonly record struct CompletionPlanInfo(string[] Targets, string TenantId, string RequestId);
 
 /// <summary>The result facts of one upstream call that telemetry, usage and cost need.</summary>
 public sealed record ChatOutcome(
