@@ -1,5 +1,6 @@
 using HybridAI.Contracts.Common.V1;
 using HybridAI.Testing.Upstreams;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HybridAI.LlmProxy.Tests;
 
@@ -62,6 +63,24 @@ public sealed class CatalogueTests
         var models = await proxy.Client.ListModelsAsync(new(), cancellationToken: Ct);
 
         Assert.Empty(models.Models);
+    }
+
+    [Fact]
+    public async Task UpstreamHttpClientHasNoStandardResilienceHandler()
+    {
+        await using var proxy = ProxyHost.Start([]);
+
+        var factory = proxy.Services.GetRequiredService<IHttpMessageHandlerFactory>();
+        var handlers = new List<string>();
+        for (HttpMessageHandler? h = factory.CreateHandler(Providers.UpstreamClients.HttpClientName); h is not null; h = (h as DelegatingHandler)?.InnerHandler)
+        {
+            handlers.Add(h.GetType().Name);
+        }
+
+        // The standard handler's 10 s attempt timeout and its own retries would cut LLM calls and double the proxy's.
+        Assert.DoesNotContain("ResilienceHandler", handlers);
+        Assert.Contains(nameof(Providers.UpstreamObserverHandler), handlers);
+        Assert.DoesNotContain(handlers, n => n.Contains("Logging", StringComparison.Ordinal));
     }
 
     [Fact]
