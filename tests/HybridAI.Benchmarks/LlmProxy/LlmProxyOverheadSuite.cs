@@ -148,7 +148,7 @@ public sealed class LlmProxyOverheadSuite : IBenchmarkSuite
     {
         var md = new StringBuilder();
         md.AppendLine(CultureInfo.InvariantCulture, $"Machine load (1/5/15-minute averages of `/proc/loadavg`): {loadBefore} before, {loadAfter} after; other work shared the 2 cores when these are above ~0.5.");
-        md.AppendLine(CultureInfo.InvariantCulture, $"{runs} runs; each run measures direct and proxy back to back ({opsAt(1):N0} calls at concurrency 1, {opsAt(32):N0} at 32). Figures are medians over runs; p99 also shows its min–max over runs.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"{runs} runs; each run measures direct and proxy back to back ({opsAt(1):N0} calls at concurrency 1, {opsAt(32):N0} at 32). Figures are medians over runs; added p50 is the median over runs of (proxy p50 − direct p50) within each run, so it need not equal the difference of the two median columns; p99 also shows its min–max over runs.");
         md.AppendLine();
         md.AppendLine("| mode | concurrency | direct p50 ms | proxy p50 ms | **added p50 ms** | direct p99 ms (runs) | proxy p99 ms (runs) | direct req/s | proxy req/s | proxy/direct throughput |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
