@@ -20,8 +20,9 @@ public sealed class ProxyHost : IAsyncDisposable
 {
     public static readonly Dictionary<string, string?> FastResilience = new()
     {
-        ["LlmProxy:Resilience:FirstTokenTimeout"] = "00:00:01.5",
-        ["LlmProxy:Resilience:TotalTimeout"] = "00:00:04",
+        // Generous enough for a cold, loaded CI machine; the timeout tests set their own short values.
+        ["LlmProxy:Resilience:FirstTokenTimeout"] = "00:00:05",
+        ["LlmProxy:Resilience:TotalTimeout"] = "00:00:10",
         ["LlmProxy:Resilience:MaxRetries"] = "2",
         ["LlmProxy:Resilience:RetryBaseDelay"] = "00:00:00.010",
         ["LlmProxy:Resilience:RetryMaxDelay"] = "00:00:00.050",

@@ -17,6 +17,7 @@ public sealed class TransportFaultTests
         b.Respond(UpstreamReply.Chunked("from ", "b"));
         var settings = ProxyHost.Merge(ProxyHost.Model(0, "a", a), ProxyHost.Model(1, "b", b));
         settings["LlmProxy:Resilience:MaxRetries"] = "0";
+        settings["LlmProxy:Resilience:FirstTokenTimeout"] = "00:00:01.5";
         await using var proxy = ProxyHost.Start(settings);
 
         var (text, _, done) = await proxy.StreamAsync(ProxyHost.Request("a", "b"), Ct);
@@ -36,6 +37,7 @@ public sealed class TransportFaultTests
         var settings = ProxyHost.Model(0, "a", a);
         settings["LlmProxy:Resilience:MaxRetries"] = "0";
         settings["LlmProxy:Resilience:TotalTimeout"] = "00:00:01.5";
+        settings["LlmProxy:Resilience:FirstTokenTimeout"] = "00:00:01";
         await using var proxy = ProxyHost.Start(settings);
 
         var error = await RpcAssert.ThrowsAsync(StatusCode.DeadlineExceeded, () => proxy.Client.CompleteAsync(ProxyHost.Request("a"), cancellationToken: Ct).ResponseAsync);
@@ -53,6 +55,7 @@ public sealed class TransportFaultTests
         var settings = ProxyHost.Merge(ProxyHost.Model(0, "a", a), ProxyHost.Model(1, "b", b));
         settings["LlmProxy:Resilience:MaxRetries"] = "0";
         settings["LlmProxy:Resilience:TotalTimeout"] = "00:00:01.5";
+        settings["LlmProxy:Resilience:FirstTokenTimeout"] = "00:00:01";
         await using var proxy = ProxyHost.Start(settings);
 
         var response = await proxy.Client.CompleteAsync(ProxyHost.Request("a", "b"), cancellationToken: Ct);
