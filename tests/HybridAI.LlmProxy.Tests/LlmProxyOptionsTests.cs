@@ -67,18 +67,24 @@ public sealed class LlmProxyOptionsTests
     }
 
     [Fact]
-    public void RefusesADefaultKeyWithoutAnEndpointAndADefaultIdClash()
+    public void RefusesADefaultKeyWithoutAnEndpoint()
     {
-        var withoutEndpoint = new Dictionary<string, string?> { ["LlmProxy:Default:ApiKey"] = "k" };
-        ServiceStartup.AssertRefusesToStart<LlmProxyOptions>(withoutEndpoint, "LlmProxy:Default:Endpoint");
+        var settings = new Dictionary<string, string?> { ["LlmProxy:Default:ApiKey"] = "k" };
 
-        var clash = new Dictionary<string, string?>
+        ServiceStartup.AssertRefusesToStart<LlmProxyOptions>(settings, "LlmProxy:Default:Endpoint");
+    }
+
+    [Fact]
+    public void RefusesAModelThatTakesTheDefaultsId()
+    {
+        var settings = new Dictionary<string, string?>
         {
             ["LlmProxy:Default:Endpoint"] = "http://127.0.0.1:11434/v1",
             ["LlmProxy:Models:0:Id"] = "default",
             ["LlmProxy:Models:0:UpstreamModel"] = "m",
             ["LlmProxy:Models:0:Endpoint"] = "http://127.0.0.1:8000/v1",
         };
-        ServiceStartup.AssertRefusesToStart<LlmProxyOptions>(clash, "LlmProxy:Models:0:Id");
+
+        ServiceStartup.AssertRefusesToStart<LlmProxyOptions>(settings, "LlmProxy:Models:0:Id");
     }
 }
