@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Grpc.Core;
 using HybridAI.Testing.Upstreams;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
@@ -106,5 +107,23 @@ public sealed class TelemetryTests
         var failedCalls = spans.Where(s => s.DisplayName == "chat gpt-4o-mini" && s.Status == ActivityStatusCode.Error).ToList();
         Assert.Equal(2, failedCalls.Count);
         Assert.All(failedCalls, s => Assert.Equal("500", s.GetTagItem("error.type")));
+    }
+
+    [Fact]
+    public async Task EveryCallIsCountedOnceWithItsOutcome()
+    {
+        await using var upstream = await OpenAIUpstream.StartAsync(Ct);
+        upstream.Enqueue(UpstreamReply.WithText("fine"), UpstreamReply.Status(400, "bad"), UpstreamReply.Cut(2));
+        await using var proxy = ProxyHost.Start(ProxyHost.Model(0, "gpt", upstream));
+        var meters = proxy.Services.GetRequiredService<IMeterFactory>();
+        using var requests = new MetricCollector<long>(meters, Meter, "hybridai.llm_proxy.requests");
+        using var cost = new MetricCollector<long>(meters, Meter, "hybridai.llm_proxy.cost");
+
+        await proxy.Client.CompleteAsync(ProxyHost.Request("gpt"), cancellationToken: Ct);
+        await Assert.ThrowsAsync<RpcException>(() => proxy.Client.CompleteAsync(ProxyHost.Request("gpt"), cancellationToken: Ct).ResponseAsync);
+        await Assert.ThrowsAsync<RpcException>(() => proxy.StreamAsync(ProxyHost.Request("gpt"), Ct));
+
+        Assert.Equal(["ok", "failed", "partial"], requests.GetMeasurementSnapshot().Select(m => (string?)m.Tags["hybridai.llm_proxy.outcome"]));
+        Assert.Equal(2, cost.GetMeasurementSnapshot().Count);
     }
 }

@@ -36,6 +36,7 @@ internal sealed partial class CompletionExecutor
         var activity = _telemetry.StartRequest("Complete", request);
         var attempts = new List<TargetAttempt>(plan.Skipped);
         var failures = new List<ChainFailure>();
+        var result = new RequestResult();
         try
         {
             for (var i = 0; i < plan.Targets.Count; i++)
@@ -49,8 +50,7 @@ internal sealed partial class CompletionExecutor
                         new UnaryAttempt(_invoker, entry, plan, plan.Options, record), record, cancellationToken);
                     attempts.Add(record.Succeeded());
                     var cost = UsageCalculator.Cost(entry, outcome);
-                    _telemetry.RequestFinished(activity, "Complete", "ok", entry.Id, outcome, cost, failures.Count);
-                    activity = null;
+                    result.Ended("ok", entry.Id, outcome, cost);
                     return Response(entry, response, outcome, cost, attempts);
                 }
                 catch (UpstreamException e)
@@ -73,14 +73,12 @@ internal sealed partial class CompletionExecutor
             }
 
             LogAllFailed(_logger, request.Context?.RequestId ?? "", string.Join("; ", attempts.Select(a => $"{a.Target}: {a.Outcome}")));
-            _telemetry.RequestFinished(activity, "Complete", "failed", null, null, 0, failures.Count);
-            activity = null;
+            result.Failed();
             throw FailureStatus.AllFailed(attempts, failures);
         }
         finally
         {
-            // Reached with a live span only when the call was abandoned (the caller cancelled or went away).
-            _telemetry.RequestFinished(activity, "Complete", "aborted", null, null, 0, failures.Count);
+            _telemetry.RequestFinished(activity, "Complete", result.Outcome, result.Model, result.Usage, result.CostMicros, failures.Count);
         }
     }
 

@@ -40,6 +40,7 @@ internal sealed partial class StreamExecutor
         var activity = _telemetry.StartRequest("Stream", request);
         var attempts = new List<TargetAttempt>(plan.Skipped);
         var failures = new List<ChainFailure>();
+        var result = new RequestResult();
         try
         {
             for (var i = 0; i < plan.Targets.Count; i++)
@@ -72,27 +73,24 @@ internal sealed partial class StreamExecutor
                 // Committed: from here on this target serves the stream or the stream fails.
                 await using (started)
                 {
-                    var (outcome, cost) = await RelayAsync(started, plan, pipeline, record, attempts, writer, activity, cancellationToken);
-                    _telemetry.RequestFinished(activity, "Stream", "ok", entry.Id, outcome, cost, failures.Count);
-                    activity = null;
+                    await RelayAsync(started, plan, pipeline, record, attempts, writer, result, cancellationToken);
                     return;
                 }
             }
 
             LogAllFailed(_logger, request.Context?.RequestId ?? "", string.Join("; ", attempts.Select(a => $"{a.Target}: {a.Outcome}")));
-            _telemetry.RequestFinished(activity, "Stream", "failed", null, null, 0, failures.Count);
-            activity = null;
+            result.Failed();
             throw FailureStatus.AllFailed(attempts, failures);
         }
         finally
         {
-            _telemetry.RequestFinished(activity, "Stream", "aborted", null, null, 0, failures.Count);
+            _telemetry.RequestFinished(activity, "Stream", result.Outcome, result.Model, result.Usage, result.CostMicros, failures.Count);
         }
     }
 
-    private async Task<(ChatOutcome Outcome, long Cost)> RelayAsync(
+    private async Task RelayAsync(
         StartedStream started, CompletionPlan plan, TargetPipeline pipeline, AttemptRecord record, List<TargetAttempt> attempts,
-        IAsyncStreamWriter<CompletionChunk> writer, System.Diagnostics.Activity? activity, CancellationToken cancellationToken)
+        IAsyncStreamWriter<CompletionChunk> writer, RequestResult result, CancellationToken cancellationToken)
     {
         var entry = started.Entry;
         var relay = new StreamRelay();
@@ -128,7 +126,7 @@ internal sealed partial class StreamExecutor
             {
                 // The caller went away: nothing to tell it, but what was sent was still used.
                 LogCancelled(_logger, entry.Id, partial.CompletionTokens);
-                _telemetry.RequestFinished(activity, "Stream", "cancelled", entry.Id, partial, partialCost, attempts.Count - plan.Skipped.Count);
+                result.Ended("cancelled", entry.Id, partial, partialCost);
                 throw error;
             }
 
@@ -143,7 +141,7 @@ internal sealed partial class StreamExecutor
             };
             detail.Attempts.AddRange(attempts);
             LogPartial(_logger, entry.Id, partial.CompletionTokens, failure.Message);
-            _telemetry.RequestFinished(activity, "Stream", "partial", entry.Id, partial, partialCost, attempts.Count - plan.Skipped.Count - 1);
+            result.Ended("partial", entry.Id, partial, partialCost);
             throw FailureStatus.PartialStream(failure, entry, partial.CompletionTokens, detail);
         }
 
@@ -162,7 +160,7 @@ internal sealed partial class StreamExecutor
         };
         done.Attempts.AddRange(attempts);
         await writer.WriteAsync(new CompletionChunk { Done = done }, cancellationToken);
-        return (outcome, cost);
+        result.Ended("ok", entry.Id, outcome, cost);
     }
 
     private static async Task WriteAsync(StreamRelay relay, ChatResponseUpdate update, IAsyncStreamWriter<CompletionChunk> writer, CancellationToken cancellationToken)

@@ -194,7 +194,7 @@ public sealed class LlmProxyTelemetry : IDisposable
     public void BreakerTransition(string target, string state) =>
         _breakerTransitions.Add(1, new TagList { { "hybridai.llm_proxy.target", target }, { "hybridai.llm_proxy.circuit_state", state } });
 
-    /// <summary>Closes the request span with what served it, the usage and the cost.</summary>
+    /// <summary>Closes the request span with how it ended, what served it, the usage and the cost.</summary>
     public void RequestFinished(Activity? request, string rpc, string outcome, string? model, ChatOutcome? usage, long costMicros, int fallbacks)
     {
         _requests.Add(1, new TagList { { "rpc.method", rpc }, { "hybridai.llm_proxy.outcome", outcome } });
