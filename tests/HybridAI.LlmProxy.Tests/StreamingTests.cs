@@ -1,5 +1,8 @@
+using System.Diagnostics.Metrics;
 using Grpc.Core;
 using HybridAI.Testing.Upstreams;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 
 namespace HybridAI.LlmProxy.Tests;
 
@@ -14,6 +17,9 @@ public sealed class StreamingTests
         await using var upstream = await OpenAIUpstream.StartAsync(Ct);
         upstream.Respond(UpstreamReply.WithText(string.Join(' ', Enumerable.Repeat("word", 200))).WithChunkDelay(TimeSpan.FromMilliseconds(20)));
         await using var proxy = ProxyHost.Start(ProxyHost.Model(0, "a", upstream));
+        var meters = proxy.Services.GetRequiredService<IMeterFactory>();
+        using var requests = new MetricCollector<long>(meters, "HybridAI.LlmProxy", "hybridai.llm_proxy.requests");
+        using var calls = new MetricCollector<double>(meters, "HybridAI.LlmProxy", "gen_ai.client.operation.duration");
         using var caller = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         using var call = proxy.Client.Stream(ProxyHost.Request("a"), cancellationToken: caller.Token);
 
@@ -31,6 +37,11 @@ public sealed class StreamingTests
         Assert.True(request.Aborted, "the upstream request should be aborted when the caller goes away");
         Assert.False(request.Completed);
         Assert.True(request.ChunksWritten < 200, $"the upstream wrote {request.ChunksWritten} of 200 chunks");
+
+        // A caller leaving is not the upstream's failure: recorded as cancelled, never as an error of the target.
+        await requests.WaitForMeasurementsAsync(1, TimeSpan.FromSeconds(5));
+        Assert.Equal("cancelled", requests.GetMeasurementSnapshot().Single().Tags["hybridai.llm_proxy.outcome"]);
+        Assert.Equal("cancelled", calls.GetMeasurementSnapshot().Single().Tags["error.type"]);
     }
 
     [Fact]

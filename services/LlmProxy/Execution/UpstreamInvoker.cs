@@ -136,13 +136,15 @@ internal sealed partial class UpstreamInvoker(UpstreamClients clients, LlmProxyT
     }
 
     /// <summary>
-    /// The caller's own cancellation passes through; everything else becomes an <see cref="UpstreamException"/>: what
+    /// The caller's own cancellation passes through unchanged; everything else becomes an <see cref="UpstreamException"/>: what
     /// the HTTP layer recorded first, then timeouts, transport errors, and responses the SDK could not read.
     /// </summary>
     private Exception Fail(Exception e, UpstreamCall call, CatalogueEntry entry, Activity? activity, long start,
         CancellationTokenSource timeout, string timeoutMessage, CancellationToken callerToken)
     {
-        if (callerToken.IsCancellationRequested && e is OperationCanceledException)
+        // Once the caller is gone, whatever broke (the upstream read, or the write to the caller) is a consequence: it
+        // must not count against the target's breaker, nor be reported as the upstream's failure.
+        if (callerToken.IsCancellationRequested)
         {
             telemetry.ChatFailed(activity, entry, start, "cancelled", "the caller cancelled the request");
             return e;
