@@ -1,14 +1,19 @@
-using System.ComponentModel.DataAnnotations;
 using HybridAI.ServiceDefaults.Options;
 
 namespace HybridAI.LlmProxy;
 
-/// <summary>llm-proxy settings (section <c>LlmProxy</c>): the model catalogue and the secrets it references.</summary>
+/// <summary>
+/// llm-proxy settings (section <c>LlmProxy</c>): the model catalogue, the secrets it references, the default model
+/// the AppHost defines, resilience and limits.
+/// </summary>
 public sealed class LlmProxyOptions : IServiceOptions, ISelfValidatingOptions
 {
     public static string SectionName => "LlmProxy";
 
-    public static readonly string[] Providers = ["openai", "azure-openai", "anthropic", "openai-compatible"];
+    /// <summary>The catalogue id of the model the AppHost's <c>llm-*</c> parameters define.</summary>
+    public const string DefaultModelId = "default";
+
+    public static readonly string[] Providers = [ProviderNames.OpenAI, ProviderNames.AzureOpenAI, ProviderNames.Anthropic, ProviderNames.OpenAICompatible];
 
     /// <summary>The catalogue. Ids are what the router and tenant policies name as targets.</summary>
     public List<LlmModelOptions> Models { get; set; } = [];
@@ -22,6 +27,13 @@ public sealed class LlmProxyOptions : IServiceOptions, ISelfValidatingOptions
     /// <summary>The default model defined by the AppHost's <c>llm-endpoint</c> and <c>llm-api-key</c> parameters.</summary>
     public DefaultModelOptions Default { get; set; } = new();
 
+    /// <summary>Timeouts, retries and circuit breakers, per target.</summary>
+    public ResilienceOptions Resilience { get; set; } = new();
+
+    /// <summary>Largest upstream response body accepted (bytes); a bigger one fails the attempt as a bad response.</summary>
+    [System.ComponentModel.DataAnnotations.Range(64 * 1024, 1024 * 1024 * 1024)]
+    public long MaxResponseBytes { get; set; } = 16 * 1024 * 1024;
+
     public IEnumerable<(string Key, string Message)> Validate()
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
@@ -34,17 +46,17 @@ public sealed class LlmProxyOptions : IServiceOptions, ISelfValidatingOptions
                 yield return ($"{key}:{nameof(m.Id)}", $"duplicate model id '{m.Id}'.");
             }
 
-            if (!Providers.Contains(m.Provider, StringComparer.Ordinal))
+            if (m.Id == DefaultModelId && Default.Endpoint is not null)
             {
-                yield return ($"{key}:{nameof(m.Provider)}", $"must be one of {string.Join(", ", Providers)}, but is '{m.Provider}'.");
+                yield return ($"{key}:{nameof(m.Id)}", $"'{DefaultModelId}' is the model LlmProxy:Default (the AppHost's llm-endpoint) defines; choose another id.");
             }
 
-            if (m.Endpoint is { } e && !(e.IsAbsoluteUri && (e.Scheme == Uri.UriSchemeHttp || e.Scheme == Uri.UriSchemeHttps)))
+            foreach (var problem in m.ValidateModel(key, m.Endpoint))
             {
-                yield return ($"{key}:{nameof(m.Endpoint)}", $"must be an absolute http(s) URL, but is '{e}'.");
+                yield return problem;
             }
 
-            if (m.Endpoint is null && m.Provider is "azure-openai" or "openai-compatible")
+            if (m.Endpoint is null && m.Provider is ProviderNames.AzureOpenAI or ProviderNames.OpenAICompatible)
             {
                 yield return ($"{key}:{nameof(m.Endpoint)}", $"is required for provider '{m.Provider}'.");
             }
@@ -53,63 +65,49 @@ public sealed class LlmProxyOptions : IServiceOptions, ISelfValidatingOptions
             {
                 yield return ($"{key}:{nameof(m.ApiKeyRef)}", $"names ApiKeys:{m.ApiKeyRef}, which is not configured.");
             }
+
+            if (string.IsNullOrEmpty(m.ApiKeyRef) && m.Provider is ProviderNames.OpenAI or ProviderNames.AzureOpenAI or ProviderNames.Anthropic)
+            {
+                yield return ($"{key}:{nameof(m.ApiKeyRef)}", $"is required for provider '{m.Provider}' (name a key in LlmProxy:ApiKeys).");
+            }
         }
 
-        if (Default.Endpoint is { } d && !(d.IsAbsoluteUri && (d.Scheme == Uri.UriSchemeHttp || d.Scheme == Uri.UriSchemeHttps)))
+        foreach (var (name, value) in ApiKeys)
         {
-            yield return ($"{nameof(Default)}:{nameof(Default.Endpoint)}", $"must be an absolute http(s) URL, but is '{d}'.");
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                yield return ($"{nameof(ApiKeys)}:{name}", "is empty.");
+            }
+        }
+
+        foreach (var problem in Default.ValidateModel(nameof(Default), Default.Endpoint))
+        {
+            yield return problem;
+        }
+
+        if (Default.Endpoint is null && !string.IsNullOrEmpty(Default.ApiKey))
+        {
+            yield return ($"{nameof(Default)}:{nameof(Default.Endpoint)}", "is required when Default:ApiKey is set (the AppHost parameter llm-endpoint).");
+        }
+
+        if (Default.Endpoint is not null && string.IsNullOrEmpty(Default.ApiKey)
+            && Default.Provider is ProviderNames.OpenAI or ProviderNames.AzureOpenAI or ProviderNames.Anthropic)
+        {
+            yield return ($"{nameof(Default)}:{nameof(Default.ApiKey)}", $"is required for provider '{Default.Provider}' (the AppHost parameter llm-api-key).");
+        }
+
+        foreach (var problem in Resilience.Validate(nameof(Resilience)))
+        {
+            yield return problem;
         }
     }
 }
 
-/// <summary>One catalogue entry. Prices are USD per million tokens.</summary>
-public sealed class LlmModelOptions
+/// <summary>Provider names as they appear in <c>LlmProxy:Models:N:Provider</c>.</summary>
+public static class ProviderNames
 {
-    [Required(AllowEmptyStrings = false)]
-    public string Id { get; set; } = "";
-
-    [Required(AllowEmptyStrings = false)]
-    public string Provider { get; set; } = "openai-compatible";
-
-    [Required(AllowEmptyStrings = false)]
-    public string UpstreamModel { get; set; } = "";
-
-    public Uri? Endpoint { get; set; }
-
-    /// <summary>Name of the key in <see cref="LlmProxyOptions.ApiKeys"/>; empty for servers that need none.</summary>
-    public string ApiKeyRef { get; set; } = "";
-
-    [Range(0, 10_000)]
-    public decimal InputPricePerMTok { get; set; }
-
-    [Range(0, 10_000)]
-    public decimal CachedInputPricePerMTok { get; set; }
-
-    [Range(0, 10_000)]
-    public decimal OutputPricePerMTok { get; set; }
-
-    [Range(1, 100_000_000)]
-    public int ContextWindow { get; set; } = 128_000;
-
-    [Range(1, 10_000_000)]
-    public int MaxOutputTokens { get; set; } = 4_096;
-
-    /// <summary>Residency tag (eu, us, local, …) that tenant policies match against.</summary>
-    public string Region { get; set; } = "";
-
-    public List<string> Capabilities { get; set; } = ["chat", "streaming"];
-
-    /// <summary>True for servers the operator runs itself (vLLM, Ollama): allowed for sensitive data.</summary>
-    public bool Local { get; set; }
-}
-
-/// <summary>The model the AppHost parameters define; active when <see cref="Endpoint"/> is set.</summary>
-public sealed class DefaultModelOptions
-{
-    public Uri? Endpoint { get; set; }
-
-    public string ApiKey { get; set; } = "";
-
-    [Required(AllowEmptyStrings = false)]
-    public string UpstreamModel { get; set; } = "gpt-4o-mini";
+    public const string OpenAI = "openai";
+    public const string AzureOpenAI = "azure-openai";
+    public const string Anthropic = "anthropic";
+    public const string OpenAICompatible = "openai-compatible";
 }
