@@ -57,6 +57,10 @@ public sealed class RetrievalOptions : IServiceOptions, ISelfValidatingOptions
     /// <summary>Label of documents and FAQ pairs stored without one: public, internal, confidential or restricted.</summary>
     public string DefaultLabel { get; set; } = "internal";
 
+    /// <summary><see cref="DefaultLabel"/> as a data class (validated at start).</summary>
+    public Contracts.Common.V1.DataClass ResolvedDefaultLabel =>
+        Labels.SensitivityLabels.TryParse(DefaultLabel, out var label) ? label : Contracts.Common.V1.DataClass.Internal;
+
     public string ResolvedDataPath => Path.GetFullPath(string.IsNullOrWhiteSpace(DataPath) ? Path.Combine(".data", "retrieval") : DataPath);
 
     public IEnumerable<(string Key, string Message)> Validate()
