@@ -76,7 +76,7 @@ public static class DocumentExtractor
                 using var stream = new MemoryStream(data.ToArray(), writable: false);
                 return DocxExtractor.Extract(stream, title, fallbackTitle);
             }
-            catch (Exception e) when (e is InvalidDataException or global::DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.Xml.XmlException or IOException)
+            catch (Exception e) when (e is InvalidDataException or FormatException or global::DocumentFormat.OpenXml.Packaging.OpenXmlPackageException or System.Xml.XmlException or IOException)
             {
                 throw Invalid(field, $"is not a readable DOCX file: {e.Message}");
             }
