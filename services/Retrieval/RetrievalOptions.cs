@@ -180,6 +180,13 @@ public sealed class SearchOptions
     [Range(1, 100)]
     public int CandidateMultiplier { get; set; } = 4;
 
+    /// <summary>How vector and keyword results are combined.</summary>
+    public Search.FusionMethod Fusion { get; set; } = Search.FusionMethod.RelativeScore;
+
+    /// <summary>Relative score fusion: the vector ranker's weight w (keyword: 1 − w).</summary>
+    [Range(0.0, 1.0)]
+    public double VectorWeight { get; set; } = 0.5;
+
     /// <summary>Reciprocal rank fusion constant k: score = Σ 1 / (k + rank).</summary>
     [Range(1, 1_000)]
     public int RrfK { get; set; } = 60;

@@ -13,7 +13,7 @@ namespace HybridAI.Retrieval.Search;
 
 /// <summary>
 /// Hybrid search: the query's embedding against chunk vectors and its BM25 terms against the inverted index, both inside
-/// the store with the tenant, collection, label and metadata conditions in the query, fused by reciprocal rank.
+/// the store with the tenant, collection, label and metadata conditions in the query, then fused (<see cref="ScoreFusion"/>).
 /// </summary>
 public sealed class SearchService(IVectorStore store, CollectionService collections, IEmbeddingClient embeddings, IOptions<RetrievalOptions> options)
 {
@@ -45,7 +45,7 @@ public sealed class SearchService(IVectorStore store, CollectionService collecti
         {
             SearchMode.Vector => vector.Select(h => new FusedHit(h, h.Score, h.Score, 0)),
             SearchMode.Keyword => keyword.Select(h => new FusedHit(h, h.Score, 0, h.Score)),
-            _ => ReciprocalRankFusion.Fuse(vector, keyword, settings.RrfK),
+            _ => ScoreFusion.Fuse(settings.Fusion, vector, keyword, settings.VectorWeight, settings.RrfK),
         };
 
         var response = new SearchResponse();
