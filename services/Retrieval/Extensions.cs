@@ -56,6 +56,9 @@ public static class Extensions
             .AddCheck<EmbeddingsHealthCheck>("slm-inference")
             .AddCheck<SampleKnowledgeBaseHealthCheck>("sample-knowledge-base");
         services.AddGrpc(o => o.Interceptors.Add<RetrievalErrorInterceptor>());
+        // Ingest carries whole documents: gRPC's 4 MB default would refuse what the HTTP API accepts.
+        services.AddOptions<global::Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<RetrievalOptions>>((grpc, retrieval) =>
+            grpc.MaxReceiveMessageSize = (int)Math.Min(int.MaxValue, retrieval.Value.Limits.MaxRequestBytes));
         return builder;
     }
 

@@ -8,13 +8,13 @@ namespace HybridAI.Retrieval.Embeddings;
 /// </summary>
 public sealed class EncoderInfo(IEmbeddingClient client)
 {
-    private (string Model, int Dimensions)? _known;
+    private Known? _known;
 
     public async Task<(string Model, int Dimensions)> GetAsync(CancellationToken cancellationToken)
     {
         if (_known is { } known)
         {
-            return known;
+            return (known.Model, known.Dimensions);
         }
 
         var probe = await client.EmbedAsync(["dimension probe"], cancellationToken);
@@ -23,8 +23,8 @@ public sealed class EncoderInfo(IEmbeddingClient client)
             throw new DependencyUnavailableException("slm-inference answered an embedding without its model name or size.");
         }
 
-        _known = (probe.Model, probe.Dimensions);
-        return _known.Value;
+        _known = new Known(probe.Model, probe.Dimensions);
+        return (probe.Model, probe.Dimensions);
     }
 
     /// <summary>Records what a successful embedding call reported (saves the probe).</summary>
@@ -33,7 +33,10 @@ public sealed class EncoderInfo(IEmbeddingClient client)
         ArgumentNullException.ThrowIfNull(embeddings);
         if (_known is null && embeddings.Dimensions > 0 && !string.IsNullOrEmpty(embeddings.Model))
         {
-            _known = (embeddings.Model, embeddings.Dimensions);
+            _known = new Known(embeddings.Model, embeddings.Dimensions);
         }
     }
+
+    /// <summary>A reference, so concurrent callers replace it atomically.</summary>
+    private sealed record Known(string Model, int Dimensions);
 }

@@ -15,8 +15,12 @@ public static class FaqCalibration
     /// <summary>Intercept b (fitted).</summary>
     public const double Intercept = -7.83;
 
-    /// <summary>Default threshold on the calibrated probability (Retrieval:Faq:DefaultThreshold).</summary>
-    public const double DefaultThreshold = 0.5;
+    /// <summary>
+    /// Default threshold on the calibrated probability (Retrieval:Faq:DefaultThreshold): chosen on the calibration half as
+    /// the lowest (in steps of 0.05) accepting at most 5% of its non-similar pairs. A wrong FAQ answer costs more than
+    /// escalating to the LLM tier, hence well above 0.5.
+    /// </summary>
+    public const double DefaultThreshold = 0.7;
 
     /// <summary>The calibrated probability for a cosine similarity.</summary>
     public static double Probability(double cosine) => Sigmoid((Slope * cosine) + Intercept);

@@ -12,7 +12,7 @@ namespace HybridAI.Retrieval.Health;
 public sealed class EmbeddingsHealthCheck(InferenceService.InferenceServiceClient client, TimeProvider time) : IHealthCheck
 {
     private static readonly TimeSpan Keep = TimeSpan.FromSeconds(10);
-    private (DateTimeOffset At, HealthCheckResult Result)? _last;
+    private Cached? _last;
 
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
@@ -33,7 +33,10 @@ public sealed class EmbeddingsHealthCheck(InferenceService.InferenceServiceClien
             result = HealthCheckResult.Degraded($"slm-inference does not answer ({e.StatusCode}); ingestion, vector search and FAQ matching fail until it does", e);
         }
 
-        _last = (now, result);
+        _last = new Cached(now, result);
         return result;
     }
+
+    /// <summary>A reference, so concurrent probes replace it atomically.</summary>
+    private sealed record Cached(DateTimeOffset At, HealthCheckResult Result);
 }

@@ -32,17 +32,24 @@ public static class HttpJson
             throw new UnsupportedMediaTypeException($"The request body must be application/json{(request.Path.Value?.EndsWith("/documents", StringComparison.Ordinal) == true ? " or multipart/form-data" : "")}, not '{type}'.");
         }
 
-        using var buffer = new MemoryStream();
-        var chunk = new byte[81920];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
+        using var buffer = new MemoryStream(request.ContentLength is { } length and > 0 ? (int)Math.Min(length, limit) : 4096);
+        var chunk = System.Buffers.ArrayPool<byte>.Shared.Rent(81920);
+        try
         {
-            if (buffer.Length + read > limit)
+            int read;
+            while ((read = await request.Body.ReadAsync(chunk, cancellationToken)) > 0)
             {
-                throw new PayloadTooLargeException($"The request body exceeds the limit of {limit} bytes (Retrieval:Limits:MaxRequestBytes).");
-            }
+                if (buffer.Length + read > limit)
+                {
+                    throw new PayloadTooLargeException($"The request body exceeds the limit of {limit} bytes (Retrieval:Limits:MaxRequestBytes).");
+                }
 
-            buffer.Write(chunk, 0, read);
+                buffer.Write(chunk, 0, read);
+            }
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(chunk);
         }
 
         if (buffer.Length == 0)

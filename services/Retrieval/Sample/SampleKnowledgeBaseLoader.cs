@@ -73,7 +73,6 @@ public sealed class SampleKnowledgeBaseLoader(IOptions<RetrievalOptions> options
         foreach (var file in docs.GetProperty("files").EnumerateArray())
         {
             var path = file.GetProperty("file").GetString()!;
-            HttpMapping.Label(file.GetProperty("label").GetString(), path, problems);
             ingest.Documents.Add(new Document
             {
                 Id = file.GetProperty("id").GetString()!,
@@ -84,6 +83,7 @@ public sealed class SampleKnowledgeBaseLoader(IOptions<RetrievalOptions> options
             });
         }
 
+        ValidationFailedException.ThrowIfAny("The sample knowledge base manifest", problems);
         var statuses = new Dictionary<string, int>(StringComparer.Ordinal);
         await foreach (var progress in ingestion.IngestAsync(tenant, ingest, cancellationToken))
         {

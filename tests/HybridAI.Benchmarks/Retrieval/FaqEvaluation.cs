@@ -21,7 +21,10 @@ internal static class FaqEvaluation
     public sealed record ThresholdRow(double Threshold, double PairTrueAccept, double PairFalseAccept, double CorrectMatch, double FalseMatch, double AnyMatchOnNonSimilar);
 
     public sealed record Result(int Faqs, int CalibrationPairs, int EvaluationPairs, int EvaluationParaphrases, (double Slope, double Intercept) Fitted,
-        IReadOnlyList<RankingMetrics> Rankings, double BrierShipped, double BrierFitted, double BrierBase, IReadOnlyList<ThresholdRow> Thresholds);
+        IReadOnlyList<RankingMetrics> Rankings, double BrierShipped, double BrierFitted, double BrierBase, IReadOnlyList<ThresholdRow> Thresholds, double Chosen);
+
+    /// <summary>The largest share of non-similar calibration pairs a threshold may accept.</summary>
+    public const double TargetFalseAccept = 0.05;
 
     public static async Task<Result> RunAsync(RetrievalStack stack, CancellationToken cancellationToken)
     {
@@ -67,8 +70,12 @@ internal static class FaqEvaluation
             top[query] = hits.Count > 0 ? hits[0] : null;
         }
 
+        // The threshold is chosen on the calibration half: the lowest (in steps of 0.05) accepting at most 5% of its non-similar pairs.
+        var calibrationDifferent = calibration.Where(p => !p.Similar).ToList();
+        var chosen = Enumerable.Range(1, 19).Select(i => i * 0.05)
+            .First(t => calibrationDifferent.Count(p => FaqCalibration.Probability(Cosine(p.Query, p.Faq)) >= t) <= TargetFalseAccept * calibrationDifferent.Count);
         var rows = new List<ThresholdRow>();
-        foreach (var threshold in new[] { 0.3, 0.5, FaqCalibration.DefaultThreshold, 0.7, 0.8, 0.9 }.Distinct().Order())
+        foreach (var threshold in new[] { 0.3, 0.5, 0.7, 0.8, 0.9, Math.Round(chosen, 2), FaqCalibration.DefaultThreshold }.Distinct().Order())
         {
             var similar = evaluation.Where(p => p.Similar).ToList();
             var different = evaluation.Where(p => !p.Similar).ToList();
@@ -86,6 +93,6 @@ internal static class FaqEvaluation
         double Brier(Func<double, double> probability) => evaluation.Average(p => Math.Pow(probability(Cosine(p.Query, p.Faq)) - (p.Similar ? 1 : 0), 2));
         var baseRate = calibration.Count(p => p.Similar) / (double)calibration.Count;
         return new Result(faqs.Count, calibration.Count, evaluation.Count, paraphrases.Count, fitted, [vector, keyword, hybrid],
-            Brier(FaqCalibration.Probability), Brier(FittedProbability), Brier(_ => baseRate), rows);
+            Brier(FaqCalibration.Probability), Brier(FittedProbability), Brier(_ => baseRate), rows, Math.Round(chosen, 2));
     }
 }

@@ -70,7 +70,7 @@ public static class KeywordAnalyzer
 
     private static void ForEachTerm(string text, Action<string> onTerm)
     {
-        Span<char> word = stackalloc char[MaxTermLength + 1];
+        Span<char> word = stackalloc char[MaxTermLength];
         var length = 0;
         var tooLong = false;
         for (var i = 0; i <= text.Length; i++)
@@ -78,7 +78,7 @@ public static class KeywordAnalyzer
             var c = i < text.Length ? text[i] : ' ';
             if (char.IsLetterOrDigit(c))
             {
-                if (length < word.Length)
+                if (length < MaxTermLength)
                 {
                     word[length++] = Fold(c);
                 }
