@@ -12,7 +12,7 @@ public sealed record FaqBody(string? Id, string? Question, string? Answer, strin
 
 public sealed record FaqsBody(List<FaqBody>? Faqs);
 
-public sealed record SearchBody(string? Query, int? TopK, Dictionary<string, string>? Filter, double? MinScore, string? Mode, string? MaxLabel);
+public sealed record SearchBody(string? Query, int? TopK, Dictionary<string, string>? Filter, double? MinScore, string? Mode, string? MaxLabel, double? VectorWeight);
 
 public sealed record FaqMatchBody(string? Query, string? MaxLabel);
 

@@ -94,6 +94,11 @@ public static class HttpMapping
                 _ => Invalid(problems, "mode", $"must be hybrid, vector or keyword, not '{body.Mode}'.", SearchMode.Hybrid),
             },
         };
+        if (body.VectorWeight is { } weight)
+        {
+            request.VectorWeight = weight;
+        }
+
         if (body.TopK is 0)
         {
             problems.Add(new Problem("top_k", "must be at least 1."));

@@ -45,7 +45,7 @@ public sealed class SearchService(IVectorStore store, CollectionService collecti
         {
             SearchMode.Vector => vector.Select(h => new FusedHit(h, h.Score, h.Score, 0)),
             SearchMode.Keyword => keyword.Select(h => new FusedHit(h, h.Score, 0, h.Score)),
-            _ => ScoreFusion.Fuse(settings.Fusion, vector, keyword, settings.VectorWeight, settings.RrfK),
+            _ => ScoreFusion.Fuse(settings.Fusion, vector, keyword, request.HasVectorWeight ? request.VectorWeight : settings.VectorWeight, settings.RrfK),
         };
 
         var response = new SearchResponse();
@@ -110,6 +110,11 @@ public sealed class SearchService(IVectorStore store, CollectionService collecti
         if (request.MaxLabel != DataClass.Unspecified && !SensitivityLabels.IsDefined(request.MaxLabel))
         {
             problems.Add(new Problem("max_label", $"must be {SensitivityLabels.Expected}."));
+        }
+
+        if (request.HasVectorWeight && (double.IsNaN(request.VectorWeight) || request.VectorWeight is < 0 or > 1 || request.Mode != SearchMode.Hybrid))
+        {
+            problems.Add(new Problem("vector_weight", request.Mode != SearchMode.Hybrid ? "applies to hybrid search only." : "must be between 0 and 1."));
         }
 
         if (request.Mode is not (SearchMode.Hybrid or SearchMode.Vector or SearchMode.Keyword))

@@ -144,6 +144,10 @@ public sealed class GrpcApiTests(InferenceServer inference) : IDisposable
         Assert.Equal(["restricted"], south.Results.Select(r => r.DocumentId));
         var strict = await _host.Grpc.SearchAsync(new SearchRequest { Collection = "kb", Query = "parking", TopK = 5, Mode = SearchMode.Vector, MinScore = 0.99 }, RetrievalHost.As("acme"));
         Assert.Empty(strict.Results);
+        var weighted = await _host.Grpc.SearchAsync(new SearchRequest { Collection = "kb", Query = "parking", TopK = 5, VectorWeight = 1 }, RetrievalHost.As("acme"));
+        Assert.Equal(weighted.Results[0].VectorScore, weighted.Results.Max(r => r.VectorScore));
+        var badWeight = await Assert.ThrowsAsync<RpcException>(() => _host.Grpc.SearchAsync(new SearchRequest { Collection = "kb", Query = "parking", VectorWeight = 2 }, RetrievalHost.As("acme")).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, badWeight.StatusCode);
         var keyword = await _host.Grpc.SearchAsync(new SearchRequest { Collection = "kb", Query = "executives", TopK = 5, Mode = SearchMode.Keyword }, RetrievalHost.As("acme"));
         Assert.Equal("restricted", Assert.Single(keyword.Results).DocumentId);
         Assert.True(keyword.Results[0].KeywordScore > 0);

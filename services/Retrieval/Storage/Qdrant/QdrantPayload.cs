@@ -68,8 +68,8 @@ internal static class QdrantPayload
         return filter;
     }
 
-    /// <summary>A chunk's BM25 sparse vector: term ids (XxHash32) with saturated, length-normalised frequencies.</summary>
-    public static Vector DocumentVector(string text)
+    /// <summary>A chunk's BM25 sparse vector: term ids (XxHash32) with saturated, length-normalised frequencies; null without terms.</summary>
+    public static Vector? DocumentVector(string text)
     {
         var (frequencies, length) = KeywordAnalyzer.Analyze(text);
         var weights = new Dictionary<uint, float>();
@@ -80,7 +80,7 @@ internal static class QdrantPayload
             weights[id] = weights.GetValueOrDefault(id) + weight;
         }
 
-        return Sparse(weights);
+        return weights.Count == 0 ? null : Sparse(weights);
     }
 
     /// <summary>A query's sparse vector: weight 1 per distinct term (Qdrant multiplies by IDF).</summary>

@@ -17,7 +17,7 @@ public sealed partial class QdrantVectorStore
         var points = document.Chunks.Select(chunk => new PointStruct
         {
             Id = P.Id(scope.Tenant, scope.Collection, state.Id, version, chunk.Index.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            Vectors = new Dictionary<string, Vector> { [P.DenseVector] = chunk.Vector, [P.SparseVector] = P.DocumentVector(chunk.KeywordText) },
+            Vectors = Vectors(chunk),
             Payload =
             {
                 [P.Tenant] = scope.Tenant,
@@ -119,6 +119,18 @@ public sealed partial class QdrantVectorStore
         point.Payload[P.Metadata] = P.MetadataValue(state.Metadata);
         point.Payload["chunk_count"] = state.ChunkCount;
         await _client.UpsertAsync(_catalog, [point], wait: true, cancellationToken: cancellationToken);
+    }
+
+    /// <summary>The dense vector, and the BM25 sparse vector unless the chunk has no terms (stop words only).</summary>
+    private static Dictionary<string, Vector> Vectors(StoredChunk chunk)
+    {
+        var vectors = new Dictionary<string, Vector> { [P.DenseVector] = chunk.Vector };
+        if (P.DocumentVector(chunk.KeywordText) is { } sparse)
+        {
+            vectors[P.SparseVector] = sparse;
+        }
+
+        return vectors;
     }
 
     private static Filter Document(CollectionScope scope, string documentId)

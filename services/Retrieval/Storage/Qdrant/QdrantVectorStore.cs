@@ -90,7 +90,9 @@ public sealed partial class QdrantVectorStore : IVectorStore, IDisposable
     {
         await EnsureCatalogAsync(cancellationToken);
         var points = await _client.RetrieveAsync(_catalog, P.Id(scope.Tenant, scope.Collection), withPayload: true, withVectors: false, cancellationToken: cancellationToken);
-        return points.Count == 0 || P.String(points[0].Payload, P.Tenant) != scope.Tenant ? null : await StatsAsync(scope.Tenant, Definition(points[0].Payload), cancellationToken);
+        return points.Count == 0 || P.String(points[0].Payload, P.Tenant) != scope.Tenant || P.String(points[0].Payload, P.Type) != CollectionType
+            ? null
+            : await StatsAsync(scope.Tenant, Definition(points[0].Payload), cancellationToken);
     }
 
     public async Task<bool> DeleteCollectionAsync(CollectionScope scope, CancellationToken cancellationToken)
