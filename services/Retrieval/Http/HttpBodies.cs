@@ -21,7 +21,9 @@ public sealed record CollectionView(string Name, string Kind, long DocumentCount
 
 public sealed record CollectionsView(IReadOnlyList<CollectionView> Collections);
 
-public sealed record DeletedView(bool Deleted, string Name, int? ChunksDeleted);
+public sealed record DeletedCollectionView(bool Deleted, string Name);
+
+public sealed record DeletedDocumentView(bool Deleted, string Id, int ChunksDeleted);
 
 public sealed record IngestedDocumentView(string Id, string Status, int Chunks, string? Error);
 

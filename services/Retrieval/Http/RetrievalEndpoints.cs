@@ -42,14 +42,14 @@ public static class RetrievalEndpoints
         group.MapDelete("/{name}", async (string name, HttpContext c, CollectionService collections) =>
         {
             await collections.DeleteAsync(TenantResolver.From(c), name, c.RequestAborted);
-            return HttpJson.Json(new DeletedView(true, name, null));
+            return HttpJson.Json(new DeletedCollectionView(true, name));
         });
 
         group.MapPost("/{name}/documents", IngestAsync);
         group.MapDelete("/{name}/documents/{id}", async (string name, string id, HttpContext c, IngestionService ingestion) =>
         {
             var deleted = await ingestion.DeleteAsync(TenantResolver.From(c), new DeleteDocumentRequest { Collection = name, DocumentId = id }, c.RequestAborted);
-            return HttpJson.Json(new DeletedView(true, id, deleted.ChunksDeleted));
+            return HttpJson.Json(new DeletedDocumentView(true, id, deleted.ChunksDeleted));
         });
 
         group.MapPost("/{name}/faqs", async (string name, HttpContext c, FaqService faqs) =>

@@ -142,6 +142,11 @@ public sealed class HttpApiTests(InferenceServer inference) : IDisposable
 
         var collection = await RetrievalHost.JsonAsync(await http.GetAsync(new Uri("/v1/hybrid/collections/strict", UriKind.Relative), Ct));
         Assert.Equal(0, collection.GetProperty("document_count").GetInt64());
+
+        Assert.Equal(HttpStatusCode.OK, (await http.PostAsJsonAsync("/v1/hybrid/collections/strict/documents", new { id = "kept", text = "Kept for a moment." }, Ct)).StatusCode);
+        var deleted = await RetrievalHost.JsonAsync(await http.DeleteAsync(new Uri("/v1/hybrid/collections/strict/documents/kept", UriKind.Relative), Ct));
+        Assert.Equal(("kept", 1), (deleted.GetProperty("id").GetString(), deleted.GetProperty("chunks_deleted").GetInt32()));
+        Assert.Equal(HttpStatusCode.NotFound, (await http.DeleteAsync(new Uri("/v1/hybrid/collections/strict/documents/kept", UriKind.Relative), Ct)).StatusCode);
     }
 
     [Fact]
