@@ -1,8 +1,7 @@
+using HybridAI.Retrieval.Tests.Service;
 using HybridAI.Testing;
 
 namespace HybridAI.Retrieval.Tests;
 
-public sealed class RetrievalServiceTests() : ServiceConventionTests<RetrievalOptions>(Settings)
-{
-    internal static readonly IDictionary<string, string?> Settings = new Dictionary<string, string?> { ["Retrieval:DataPath"] = Path.Combine(Path.GetTempPath(), "hybridai-tests", Guid.NewGuid().ToString("N")) };
-}
+/// <summary>Health and gRPC health with the real dependencies: an embedded store folder and a reachable slm-inference.</summary>
+public sealed class RetrievalServiceTests(InferenceServer inference) : ServiceConventionTests<RetrievalOptions>(inference.RetrievalSettings());

