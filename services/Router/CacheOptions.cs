@@ -24,9 +24,9 @@ public sealed class CacheOptions
     [Range(1, 10_000_000)]
     public int MaxAnswerChars { get; set; } = 32_768;
 
-    /// <summary>In-process cache: entries kept per partition (tenant, data class, context) before the oldest go.</summary>
-    [Range(1, 1_000_000)]
-    public int MaxEntriesPerPartition { get; set; } = 2_000;
+    /// <summary>In-process cache (no Redis): entries kept in all, the oldest going first.</summary>
+    [Range(1, 10_000_000)]
+    public int MaxEntries { get; set; } = 10_000;
 
     /// <summary>Redis: candidates kept per similarity bucket (newest win).</summary>
     [Range(1, 10_000)]
