@@ -15,6 +15,9 @@ public sealed partial class TargetCatalogue(
     private readonly SemaphoreSlim _refresh = new(1, 1);
     private Snapshot? _snapshot;
 
+    /// <summary>The last catalogue read, without waiting (null before the first read).</summary>
+    public CatalogueSnapshot? Current => Volatile.Read(ref _snapshot)?.Catalogue;
+
     /// <summary>The catalogue, refreshed when older than <c>Router:CatalogueRefresh</c>.</summary>
     public async ValueTask<CatalogueSnapshot> GetAsync(CancellationToken cancellationToken)
     {

@@ -67,7 +67,8 @@ public sealed partial class SlmTier(
     }
 
     /// <summary>Starts local generation (the caller reads the token stream, and disposing the call cancels it).</summary>
-    public AsyncServerStreamingCall<GenerateChunk> StartGenerate(ChatCall call, string generator, int? maxTokens, CancellationToken cancellationToken)
+    public AsyncServerStreamingCall<GenerateChunk> StartGenerate(
+        ChatCall call, IEnumerable<ChatMessage> messages, string generator, int? maxTokens, CancellationToken cancellationToken)
     {
         var r = call.Request;
         var limit = options.Value.Slm.GeneratorMaxTokens;
@@ -75,7 +76,7 @@ public sealed partial class SlmTier(
         {
             Model = generator,
             MaxTokens = Math.Min(maxTokens ?? limit, limit),
-            Messages = { r.Messages },
+            Messages = { messages },
             Stop = { r.Stop },
         };
         if (r.HasTemperature)
@@ -97,9 +98,10 @@ public sealed partial class SlmTier(
     }
 
     /// <summary>Generates a whole local answer.</summary>
-    public async Task<LocalAnswer> GenerateAsync(ChatCall call, string generator, int? maxTokens, CancellationToken cancellationToken)
+    public async Task<LocalAnswer> GenerateAsync(
+        ChatCall call, IEnumerable<ChatMessage> messages, string generator, int? maxTokens, CancellationToken cancellationToken)
     {
-        using var stream = StartGenerate(call, generator, maxTokens, cancellationToken);
+        using var stream = StartGenerate(call, messages, generator, maxTokens, cancellationToken);
         var text = new System.Text.StringBuilder();
         var tokens = 0;
         try
@@ -114,7 +116,7 @@ public sealed partial class SlmTier(
                 }
                 else if (chunk.Done is { } done)
                 {
-                    return new LocalAnswer(text.ToString(), done.MeanLogprob, tokens, done.FinishReason, done.Model, done.Usage);
+                    return new LocalAnswer(text.ToString(), done.MeanLogprob, tokens, FinishReason(done.FinishReason), done.Model, done.Usage);
                 }
             }
         }
@@ -130,6 +132,9 @@ public sealed partial class SlmTier(
     public static RoutingException Failure(RpcException e) => e.StatusCode == StatusCode.DeadlineExceeded
         ? new RoutingException(FailureKind.Timeout, "slm_timeout", "The local generator did not answer within Router:SlmTimeout.", inner: e)
         : RoutingException.Unavailable("slm_failed", $"The local generator failed: {e.StatusCode} ({e.Status.Detail}).", TimeSpan.FromSeconds(1), e);
+
+    /// <summary>OpenAI's finish reasons: a generator's end-of-sequence is a natural stop.</summary>
+    public static string FinishReason(string generator) => generator == "length" ? "length" : "stop";
 
     private static Metadata Headers(Caller caller) => new()
     {
