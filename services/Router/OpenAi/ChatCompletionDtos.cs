@@ -114,9 +114,6 @@ public sealed class HybridAiRequestOptionsDto
     public double? QualityFloor { get; set; }
 
     public string? ModelHint { get; set; }
-
-    /// <summary>"auto": run the tool loop server-side; absent: pass tool calls back to the client.</summary>
-    public string? Tools { get; set; }
 }
 
 public sealed class ChatCompletionResponseDto
@@ -218,6 +215,22 @@ public sealed class HybridAiDecisionDto
 
     public List<string>? Reasons { get; init; }
 
+    /// <summary>The policy rule that decided.</summary>
+    public string? Rule { get; init; }
+
+    /// <summary>faq, generate, llm, cache or blocked.</summary>
+    public string? Answer { get; init; }
+
+    public List<string>? Actions { get; init; }
+
+    /// <summary>The LLM tier's fallback chain (empty for SLM and cache answers).</summary>
+    public List<string>? Targets { get; init; }
+
+    public bool CacheHit { get; init; }
+
+    /// <summary>When blocked: why, as a code.</summary>
+    public string? BlockCode { get; init; }
+
     public decimal CostUsd { get; init; }
 
     public decimal BaselineCostUsd { get; init; }
@@ -242,6 +255,10 @@ public sealed class CitationDto
     public required string DocumentId { get; init; }
 
     public string? ChunkId { get; init; }
+
+    public int? Start { get; init; }
+
+    public int? End { get; init; }
 
     public double Score { get; init; }
 }

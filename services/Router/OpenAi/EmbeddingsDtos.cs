@@ -67,12 +67,24 @@ public sealed class ModelDto
     public long Created { get; init; }
 
     public required string OwnedBy { get; init; }
+
+    /// <summary>HybridAI: virtual, llm, embedding.</summary>
+    public string? Kind { get; init; }
+
+    public string? Description { get; init; }
+
+    /// <summary>HybridAI: runs on infrastructure the operator controls.</summary>
+    public bool? Local { get; init; }
 }
 
 /// <summary>OpenAI's error envelope: <c>{"error":{"message","type","param","code"}}</c>.</summary>
 public sealed class ErrorResponseDto
 {
     public required ErrorDto Error { get; init; }
+
+    /// <summary>The routing decision, when routing got far enough to make one (blocked requests).</summary>
+    [JsonPropertyName("hybridai")]
+    public HybridAiDecisionDto? HybridAi { get; init; }
 }
 
 public sealed class ErrorDto

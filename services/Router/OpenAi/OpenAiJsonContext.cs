@@ -16,5 +16,12 @@ namespace HybridAI.Router.OpenAi;
 [JsonSerializable(typeof(EmbeddingsResponseDto))]
 [JsonSerializable(typeof(float[]))]
 [JsonSerializable(typeof(ModelListDto))]
+[JsonSerializable(typeof(ModelDto))]
 [JsonSerializable(typeof(ErrorResponseDto))]
+[JsonSerializable(typeof(StreamErrorDto))]
+[JsonSerializable(typeof(ExplainResponseDto))]
+[JsonSerializable(typeof(ClassifyRequestDto))]
+[JsonSerializable(typeof(ClassifyResponseDto))]
+[JsonSerializable(typeof(ExtractRequestDto))]
+[JsonSerializable(typeof(ExtractResponseDto))]
 public sealed partial class OpenAiJsonContext : JsonSerializerContext;

@@ -6,7 +6,7 @@ namespace HybridAI.Router.OpenAi;
 /// <summary>Writing OpenAI-shaped errors and reading request bodies with OpenAI-shaped failures.</summary>
 public static class OpenAiResults
 {
-    public static async Task WriteErrorAsync(HttpContext context, OpenAiException error)
+    public static async Task WriteErrorAsync(HttpContext context, OpenAiException error, HybridAiDecisionDto? decision = null)
     {
         if (context.Response.HasStarted)
         {
@@ -22,6 +22,7 @@ public static class OpenAiResults
         var body = new ErrorResponseDto
         {
             Error = new ErrorDto { Message = error.Message, Type = error.Type, Param = error.Param, Code = error.Code },
+            HybridAi = decision,
         };
         await context.Response.WriteAsJsonAsync(body, OpenAiJsonContext.Default.ErrorResponseDto, "application/json", context.RequestAborted);
     }
