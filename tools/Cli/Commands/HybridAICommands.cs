@@ -1,0 +1,17 @@
+using System.CommandLine;
+
+namespace HybridAI.Cli.Commands;
+
+/// <summary>The command tree: <c>hybridai train …</c> and <c>hybridai eval …</c>.</summary>
+public static class HybridAICommands
+{
+    public static RootCommand Build()
+    {
+        var eval = new Command("eval", "Evaluate a head or detector on labelled data; the last line of output is JSON.");
+        eval.Subcommands.Add(EvalPiiCommand.Create());
+
+        var root = new RootCommand("hybridai: train and evaluate HybridAI's routing signals on your own data.");
+        root.Subcommands.Add(eval);
+        return root;
+    }
+}
