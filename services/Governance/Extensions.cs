@@ -1,21 +1,78 @@
+using HybridAI.Contracts.Llm.V1;
+using HybridAI.Governance.Admin;
+using HybridAI.Governance.Budgets;
 using HybridAI.Governance.Grpc;
+using HybridAI.Governance.Ledger;
+using HybridAI.Governance.Policies;
+using HybridAI.Governance.RateLimiting;
+using HybridAI.Governance.Receipts;
+using HybridAI.Governance.Reports;
+using HybridAI.Governance.Storage;
+using HybridAI.Governance.Tenants;
+using HybridAI.Infrastructure.Redis;
+using Microsoft.Extensions.Options;
 
 namespace HybridAI.Governance;
 
 /// <summary>governance wiring.</summary>
 public static class Extensions
 {
-    /// <summary>Registers governance's options, Redis and stores.</summary>
+    /// <summary>
+    /// Registers governance's options, the SQLite database (tenants, keys, policies, ledger), the budget escrow and
+    /// rate limiter (Redis when <c>ConnectionStrings:redis</c> is set, else in-process), and the feature services.
+    /// </summary>
     public static IHostApplicationBuilder AddApplicationServices(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddValidatedOptions<GovernanceOptions>();
+        var services = builder.Services;
+        services.AddValidatedOptions<GovernanceOptions>();
         builder.AddHybridAIRedis();
+        services.AddSingleton(TimeProvider.System);
+
+        services.AddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<GovernanceOptions>>().Value;
+            return new GovernanceDatabase(Path.Combine(options.ResolvedDataPath, "governance.db"),
+                options.Durability == nameof(Durability.Normal) ? Durability.Normal : Durability.Full);
+        });
+        services.AddSingleton<SqliteAuditLedger>();
+        services.AddSingleton<IAuditLedger>(sp => sp.GetRequiredService<SqliteAuditLedger>());
+        services.AddSingleton<ITenantStore, SqliteTenantStore>();
+        services.AddSingleton<IPolicyStore, SqlitePolicyStore>();
+
+        services.AddSingleton<IBudgetEscrow>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
+            ? new RedisBudgetEscrow(redis)
+            : new InProcessBudgetEscrow());
+        services.AddSingleton<IRateLimiter>(sp => sp.GetRequiredService<RedisConnection>().Multiplexer is { } redis
+            ? new RedisRateLimiter(redis)
+            : new InProcessRateLimiter());
+
+        services.AddSingleton<KnownTenants>();
+        services.AddSingleton<IPolicyChangeNotifier, PolicyChangeNotifier>();
+        services.AddSingleton<TargetCatalogue>();
+        services.AddSingleton<PolicyService>();
+        services.AddSingleton<TenantService>();
+        services.AddSingleton<BudgetService>();
+        services.AddSingleton<RateLimitService>();
+        services.AddSingleton<ReceiptService>();
+        services.AddSingleton<ReportService>();
+        services.AddSingleton<AdminKey>();
+        services.AddHostedService<DevTenantSeeder>();
+        services.AddHostedService<PolicyRefresher>();
+
+        if (builder.Configuration.GetSection($"{GovernanceOptions.SectionName}:Targets")[nameof(TargetCatalogueOptions.LlmProxyAddress)] is { Length: > 0 } address)
+        {
+            services.AddGrpcClient<LlmService.LlmServiceClient>(o => o.Address = new Uri(address));
+        }
+
+        services.AddGrpc(o => o.Interceptors.Add<GovernanceErrorInterceptor>())
+            .AddServiceOptions<GovernanceAdminGrpcService>(o => o.Interceptors.Add<AdminKeyInterceptor>());
         return builder;
     }
 
-    /// <summary>Maps the <c>hybridai.governance.v1</c> gRPC services.</summary>
+    /// <summary>Maps the <c>hybridai.governance.v1</c> gRPC services and the <c>/admin</c> HTTP API.</summary>
     public static WebApplication MapGovernanceApi(this WebApplication app)
     {
+        app.MapAdminApi();
         app.MapGrpcService<GovernanceGrpcService>();
         app.MapGrpcService<GovernanceAdminGrpcService>();
         return app;

@@ -17,12 +17,34 @@ public sealed class GovernanceOptions : IServiceOptions, ISelfValidatingOptions
     /// <summary>Seeds tenant <c>dev</c> with this key at start (local mode only; empty in production).</summary>
     public string DevApiKey { get; set; } = "";
 
-    /// <summary>Folder of the ledger database (empty: <c>.data/governance</c> under the working directory).</summary>
+    /// <summary>Folder of the governance database (empty: <c>.data/governance</c> under the working directory).</summary>
     public string DataPath { get; set; } = "";
 
     /// <summary>How long the edge may cache a key's authorisation; revocation takes effect within it.</summary>
     [Range(1, 300)]
     public int KeyCacheSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Ledger durability: <c>Full</c> (default) syncs the write-ahead log on every commit, so an acknowledged
+    /// receipt survives a power cut; <c>Normal</c> may lose the last commits on power loss (not on a crash).
+    /// </summary>
+    [RegularExpression("^(Full|Normal)$", ErrorMessage = "must be Full or Normal.")]
+    public string Durability { get; set; } = "Full";
+
+    /// <summary>Largest admin request body, in bytes; larger ones are refused with 413.</summary>
+    [Range(1024, 4 * 1024 * 1024)]
+    public int MaxAdminBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Reservation lifetime when a caller gives none; an unsettled reservation frees its amount after it.</summary>
+    [Range(1, 3600)]
+    public int DefaultReservationTtlSeconds { get; set; } = 300;
+
+    /// <summary>How often each replica re-reads policy versions from the store, in case a change notice was missed.</summary>
+    [Range(1, 300)]
+    public int PolicyRefreshSeconds { get; set; } = 5;
+
+    /// <summary>The target catalogue policies are checked against (see <see cref="TargetCatalogueOptions"/>).</summary>
+    public TargetCatalogueOptions Targets { get; set; } = new();
 
     public string ResolvedDataPath => Path.GetFullPath(string.IsNullOrWhiteSpace(DataPath) ? Path.Combine(".data", "governance") : DataPath);
 
@@ -42,5 +64,62 @@ public sealed class GovernanceOptions : IServiceOptions, ISelfValidatingOptions
         {
             yield return (nameof(DevApiKey), "must differ from AdminApiKey.");
         }
+
+        foreach (var problem in Targets.Validate())
+        {
+            yield return ($"{nameof(Targets)}:{problem.Key}", problem.Message);
+        }
     }
+}
+
+/// <summary>
+/// Where the ids that policies may name as targets come from. Governance must work while llm-proxy is down, so:
+/// the built-in <c>slm</c> target, plus <see cref="Known"/> from configuration, plus llm-proxy's catalogue when
+/// <see cref="LlmProxyAddress"/> is set and llm-proxy answers within <see cref="LookupTimeoutSeconds"/>. When no
+/// catalogue at all is available, unknown-target checks are skipped (logged) rather than blocking every change.
+/// </summary>
+public sealed class TargetCatalogueOptions
+{
+    /// <summary>Targets known without asking llm-proxy (e.g. the catalogue ids deployed with this release).</summary>
+    public List<KnownTargetOptions> Known { get; set; } = [];
+
+    /// <summary>llm-proxy's gRPC address (<c>http://_grpc.llm-proxy</c>); empty: llm-proxy is not asked.</summary>
+    public Uri? LlmProxyAddress { get; set; }
+
+    [Range(1, 30)]
+    public int LookupTimeoutSeconds { get; set; } = 2;
+
+    /// <summary>How long a catalogue read from llm-proxy is reused.</summary>
+    [Range(1, 3600)]
+    public int CacheSeconds { get; set; } = 60;
+
+    public IEnumerable<(string Key, string Message)> Validate()
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        for (var i = 0; i < Known.Count; i++)
+        {
+            if (!string.IsNullOrWhiteSpace(Known[i].Id) && !seen.Add(Known[i].Id))
+            {
+                yield return ($"{nameof(Known)}:{i}:{nameof(KnownTargetOptions.Id)}", $"duplicate target id '{Known[i].Id}'.");
+            }
+        }
+
+        if (LlmProxyAddress is { } a && !(a.IsAbsoluteUri && (a.Scheme == Uri.UriSchemeHttp || a.Scheme == Uri.UriSchemeHttps)))
+        {
+            yield return (nameof(LlmProxyAddress), $"must be an absolute http(s) URL, but is '{a}'.");
+        }
+    }
+}
+
+/// <summary>A target id a policy may name, with the facts policy validation needs.</summary>
+public sealed class KnownTargetOptions
+{
+    [Required(AllowEmptyStrings = false)]
+    public string Id { get; set; } = "";
+
+    /// <summary>Runs on infrastructure the operator controls (eligible for local-only data).</summary>
+    public bool Local { get; set; }
+
+    /// <summary>Residency tag (eu, us, local); empty: unknown.</summary>
+    public string Region { get; set; } = "";
 }

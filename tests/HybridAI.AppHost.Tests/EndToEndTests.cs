@@ -36,5 +36,14 @@ public sealed class EndToEndTests
         var response = await edge.GetAsync(new Uri("/health", UriKind.Relative), timeout.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync(timeout.Token));
+
+        // The admin API answers through the edge: 401 without the admin key, the seeded dev tenant with it.
+        Assert.Equal(HttpStatusCode.Unauthorized, (await edge.GetAsync(new Uri("/admin/tenants", UriKind.Relative), timeout.Token)).StatusCode);
+        var adminKey = await builder.Resources.OfType<ParameterResource>().Single(p => p.Name == "admin-api-key").GetValueAsync(timeout.Token);
+        using var admin = new HttpRequestMessage(HttpMethod.Get, new Uri("/admin/tenants", UriKind.Relative));
+        admin.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", adminKey);
+        var tenants = await edge.SendAsync(admin, timeout.Token);
+        Assert.Equal(HttpStatusCode.OK, tenants.StatusCode);
+        Assert.Contains("\"dev\"", await tenants.Content.ReadAsStringAsync(timeout.Token), StringComparison.Ordinal);
     }
 }

@@ -12,8 +12,13 @@ public sealed class GovernanceOptionsTests
             ["Governance:AdminApiKey"] = "",
             ["Governance:DevApiKey"] = "short",
             ["Governance:KeyCacheSeconds"] = "0",
+            ["Governance:Durability"] = "Sometimes",
+            ["Governance:Targets:Known:0:Id"] = "gpt-4o",
+            ["Governance:Targets:Known:1:Id"] = "gpt-4o",
+            ["Governance:Targets:LlmProxyAddress"] = "ftp://llm-proxy",
         };
 
-        ServiceStartup.AssertRefusesToStart<GovernanceOptions>(settings, "Governance:AdminApiKey", "Governance:DevApiKey", "Governance:KeyCacheSeconds");
+        ServiceStartup.AssertRefusesToStart<GovernanceOptions>(settings, "Governance:AdminApiKey", "Governance:DevApiKey",
+            "Governance:KeyCacheSeconds", "Governance:Durability", "Governance:Targets:Known:1:Id", "Governance:Targets:LlmProxyAddress");
     }
 }
