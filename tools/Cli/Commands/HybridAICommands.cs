@@ -9,8 +9,10 @@ public static class HybridAICommands
     {
         var eval = new Command("eval", "Evaluate a head or detector on labelled data; the last line of output is JSON.");
         eval.Subcommands.Add(EvalPiiCommand.Create());
+        EvalCommands.AddTo(eval);
 
         var root = new RootCommand("hybridai: train and evaluate HybridAI's routing signals on your own data.");
+        root.Subcommands.Add(TrainCommands.Create());
         root.Subcommands.Add(eval);
         return root;
     }

@@ -81,12 +81,34 @@ public static class Datasets
         return rows;
     }
 
-    /// <summary>Prompts from JSONL <c>{prompt|text}</c> or a CSV with a <c>prompt</c> or <c>text</c> column.</summary>
-    public static List<string> LoadPrompts(string path)
+    /// <summary>
+    /// Prompts from JSONL <c>{prompt|text}</c> or a CSV with a <c>prompt</c> or <c>text</c> column; with
+    /// <paramref name="where"/> (<c>column=value</c>) only matching rows (XSTest: <c>label=safe</c>).
+    /// </summary>
+    public static List<string> LoadPrompts(string path, string? where = null)
     {
         var prompts = new List<string>();
+        var filter = where?.Split('=', 2) is [var filterColumn, var filterValue] ? (Column: filterColumn, Value: filterValue) : ((string Column, string Value)?)null;
+        if (where is not null && filter is null)
+        {
+            throw new ArgumentException($"--where must be column=value, not '{where}'.");
+        }
+
         foreach (var record in TabularReader.Read(path))
         {
+            if (filter is { } f)
+            {
+                if (!record.Fields.ContainsKey(f.Column))
+                {
+                    throw new DataFormatException(path, record.Line, $"no column '{f.Column}' to filter on; found {string.Join(",", record.Fields.Keys)}");
+                }
+
+                if (record.Text(f.Column) != f.Value)
+                {
+                    continue;
+                }
+            }
+
             var column = TextColumns.FirstOrDefault(record.Fields.ContainsKey)
                 ?? throw new DataFormatException(path, record.Line, $"expected a prompt or text column; found {string.Join(",", record.Fields.Keys)}");
             var text = record.Text(column);

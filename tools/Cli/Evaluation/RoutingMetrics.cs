@@ -11,21 +11,25 @@ public sealed record RoutingPoint(double StrongCallShare, double Quality, double
 /// </summary>
 public static class RoutingMetrics
 {
-    public static IReadOnlyList<RoutingPoint> Curve(double[] scores, bool[] weakCorrect, bool[] strongCorrect)
+    public static IReadOnlyList<RoutingPoint> Curve(double[] scores, bool[] weakCorrect, bool[] strongCorrect) =>
+        Curve(scores, weakCorrect.Select(c => c ? 1.0 : 0).ToArray(), strongCorrect.Select(c => c ? 1.0 : 0).ToArray());
+
+    /// <summary>The curve for graded quality (e.g. MT-Bench judge scores) of each query under each model.</summary>
+    public static IReadOnlyList<RoutingPoint> Curve(double[] scores, double[] weakQuality, double[] strongQuality)
     {
         var n = scores.Length;
         var order = Enumerable.Range(0, n).OrderByDescending(i => scores[i]).ThenBy(i => i).ToArray();
-        var weakQuality = weakCorrect.Count(c => c) / (double)n;
-        var strongQuality = strongCorrect.Count(c => c) / (double)n;
-        var gap = strongQuality - weakQuality;
-        var correct = weakCorrect.Count(c => c);
-        var points = new List<RoutingPoint>(n + 1) { new(0, weakQuality, 0, double.PositiveInfinity) };
+        var weakMean = weakQuality.Average();
+        var strongMean = strongQuality.Average();
+        var gap = strongMean - weakMean;
+        var total = weakQuality.Sum();
+        var points = new List<RoutingPoint>(n + 1) { new(0, weakMean, 0, double.PositiveInfinity) };
         for (var k = 1; k <= n; k++)
         {
             var i = order[k - 1];
-            correct += (strongCorrect[i] ? 1 : 0) - (weakCorrect[i] ? 1 : 0);
-            var quality = correct / (double)n;
-            points.Add(new RoutingPoint(k / (double)n, quality, gap == 0 ? 0 : (quality - weakQuality) / gap, scores[i]));
+            total += strongQuality[i] - weakQuality[i];
+            var quality = total / n;
+            points.Add(new RoutingPoint(k / (double)n, quality, gap == 0 ? 0 : (quality - weakMean) / gap, scores[i]));
         }
 
         return points;
@@ -46,4 +50,8 @@ public static class RoutingMetrics
     /// <summary>The smallest strong-call share whose PGR reaches <paramref name="target"/> (1 when never reached).</summary>
     public static double Cpt(IReadOnlyList<RoutingPoint> curve, double target) =>
         curve.FirstOrDefault(p => p.Pgr >= target)?.StrongCallShare ?? 1;
+
+    /// <summary>Quality when the top <paramref name="share"/> of queries go to the strong model.</summary>
+    public static double QualityAt(IReadOnlyList<RoutingPoint> curve, double share) =>
+        curve[(int)Math.Round(share * (curve.Count - 1))].Quality;
 }

@@ -19,7 +19,7 @@ public static class SoftmaxRegression
         var d = features[0].Length;
         var stride = d + 1;
         var chunks = (n + ChunkSize - 1) / ChunkSize;
-        var partialGradients = new double[chunks][];
+        var partialGradients = new float[chunks][];
         var partialLosses = new double[chunks];
         var weightsF = new float[classes * d];
         var sampleWeight = settings.ClassWeights is { } cw ? labels.Select(l => cw[l]).ToArray() : null;
@@ -38,7 +38,8 @@ public static class SoftmaxRegression
             var thetaCopy = theta.ToArray();
             Parallel.For(0, chunks, new ParallelOptions { CancellationToken = cancellationToken }, chunk =>
             {
-                var g = partialGradients[chunk] ??= new double[classes * stride];
+                // Per-chunk sums in float (512 rows at most) vectorise; chunks are added in double, in order.
+                var g = partialGradients[chunk] ??= new float[classes * stride];
                 Array.Clear(g);
                 var p = new double[classes];
                 var loss = 0.0;
@@ -63,12 +64,8 @@ public static class SoftmaxRegression
                         }
 
                         var row = g.AsSpan(c * stride, d);
-                        for (var j = 0; j < d; j++)
-                        {
-                            row[j] += delta * x[j];
-                        }
-
-                        g[(c * stride) + d] += delta;
+                        TensorPrimitives.MultiplyAdd(x, (float)delta, row, row);
+                        g[(c * stride) + d] += (float)delta;
                     }
                 }
 
@@ -80,7 +77,11 @@ public static class SoftmaxRegression
             for (var chunk = 0; chunk < chunks; chunk++)
             {
                 total += partialLosses[chunk];
-                TensorPrimitives.Add(gradient, partialGradients[chunk], gradient);
+                var partial = partialGradients[chunk];
+                for (var k = 0; k < partial.Length; k++)
+                {
+                    gradient[k] += partial[k];
+                }
             }
 
             TensorPrimitives.Multiply(gradient, 1 / totalWeight, gradient);
