@@ -1,3 +1,3 @@
 using HybridAI.Cli.Commands;
 
-return await HybridAICommands.Build().Parse(args).InvokeAsync();
+return await HybridAICommands.RunAsync(args);

@@ -22,7 +22,8 @@ public static class EvalNeedsLlm
         var scores = new Option<FileInfo?>("--scores") { Description = "MT-Bench judge scores JSONL {question_id, model, turn, score}" };
         var strong = new Option<string>("--strong-model") { DefaultValueFactory = _ => "gpt-4-1106-preview", Description = "MT-Bench: the large model" };
         var weak = new Option<string>("--weak-model") { DefaultValueFactory = _ => "mistralai/Mixtral-8x7B-Instruct-v0.1", Description = "MT-Bench: the small model" };
-        var command = new Command("needs-llm", "Routing quality of the needs-llm head (APGR, CPT) against simple baselines.") { head, data, holdout, scores, strong, weak };
+        var dump = new Option<FileInfo?>("--scores-out") { Description = "Also write each prompt's head score and outcomes as CSV (for plots and threshold choice)" };
+        var command = new Command("needs-llm", "Routing quality of the needs-llm head (APGR, CPT) against simple baselines.") { head, data, holdout, scores, strong, weak, dump };
         common.AddTo(command);
         command.SetAction((result, ct) =>
         {
@@ -34,6 +35,16 @@ public static class EvalNeedsLlm
             var embeddings = encoder.Embed(prompts, "prompts", ct);
             var headScores = prompts.Select((p, i) => runner.Positive(embeddings, i, p)).ToArray();
             var lengthScores = prompts.Select(p => (double)p.Length).ToArray();
+
+            if (result.GetValue(dump) is { } dumpFile)
+            {
+                using var writer = new StreamWriter(dumpFile.FullName);
+                writer.WriteLine("index,score,weak,strong,length");
+                for (var i = 0; i < prompts.Length; i++)
+                {
+                    writer.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{i},{headScores[i]:R},{weakQuality[i]},{strongQuality[i]},{prompts[i].Length}"));
+                }
+            }
 
             var headCurve = RoutingMetrics.Curve(headScores, weakQuality, strongQuality);
             var lengthCurve = RoutingMetrics.Curve(lengthScores, weakQuality, strongQuality);

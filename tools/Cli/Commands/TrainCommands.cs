@@ -68,7 +68,14 @@ public static class TrainCommands
         var data = new Option<FileInfo>("--data") { Description = "JSONL {prompt, weak_correct, strong_correct[, subject]}", Required = true };
         var output = new Option<FileInfo>("--out") { Description = "Head file to write (*.head.json)", Required = true };
         var holdout = new Option<double>("--holdout-groups") { Description = "Leave out this share of subjects (for an honest eval on the rest with the same --seed)", DefaultValueFactory = _ => 0 };
-        var command = new Command("needs-llm", "Probability that only the large model answers well: embedding + text features, sigmoid.") { data, output, holdout };
+        var target = new Option<string>("--target")
+        {
+            Description = "What the head predicts: 'strong-only' (only the large model is right) or 'weak-wrong' (the small model is wrong)",
+            DefaultValueFactory = _ => "strong-only",
+        };
+        target.AcceptOnlyFromAmong("strong-only", "weak-wrong");
+        var topicInvariant = new Option<bool>("--topic-invariant") { Description = "Project out the directions that separate subjects, so the head transfers to unseen topics" };
+        var command = new Command("needs-llm", "Probability that a prompt needs the large model: embedding + text features, sigmoid.") { data, output, holdout, target, topicInvariant };
         common.AddTo(command, training: true);
         command.SetAction(async (result, ct) =>
         {
@@ -90,9 +97,18 @@ public static class TrainCommands
             var embeddings = encoder.Embed(prompts, "prompts", ct).For(pooling);
             var features = FeatureMatrix.FitFeatures(prompts, TextFeatures.Names);
             var x = FeatureMatrix.Build(embeddings, prompts, features);
-            var (model, report) = Fit(x, rows.Select(r => r.NeedsLlm ? 1 : 0).ToArray(), 2, null, seed, ct, rankMetric: true);
+            var weakWrong = result.GetValue(target) == "weak-wrong";
+            var labels = rows.Select(r => (weakWrong ? !r.WeakCorrect : r.NeedsLlm) ? 1 : 0).ToArray();
+            var subjects = rows.Select(r => r.Subject ?? "").ToArray();
+            var grouped = subjects.Distinct(StringComparer.Ordinal).Count() >= 6 ? subjects : null;
+            if (result.GetValue(topicInvariant))
+            {
+                var removed = TopicProjection.Apply(x, subjects, embeddings[0].Length);
+                Progress.Note($"projected out {removed} topic directions");
+            }
+            var (model, report) = Fit(x, labels, 2, null, seed, ct, rankMetric: true, groups: grouped);
             var head = HeadBuilder.Sigmoid("needs-llm", "slm", "llm", model, encoder.Name, encoder.Sha256, encoder.Dimensions, pooling, features,
-                Training(result.GetValue(data)!, rows.Count, report, seed, ("holdout_groups", share)));
+                Training(result.GetValue(data)!, rows.Count, report, seed, ("holdout_groups", share), ("target", result.GetValue(target))));
             await WriteAsync(head, result.GetValue(output)!);
             return 0;
         });
@@ -106,7 +122,8 @@ public static class TrainCommands
         var negatives = new Option<FileInfo[]>("--negatives") { Description = "Benign traffic, same formats (repeatable)", Required = true, AllowMultipleArgumentsPerToken = true };
         var output = new Option<FileInfo>("--out") { Description = "Head file to write (*.head.json)", Required = true };
         var holdout = new Option<double>("--holdout") { Description = "Share of each class held out to pick the threshold at 1% FPR", DefaultValueFactory = _ => 0.2 };
-        var command = new Command("guard", "Prompt-injection / jailbreak head: embedding + text features, class-balanced, sigmoid.") { positives, negatives, output, holdout };
+        var keepOut = new Option<bool>("--keep-holdout-out") { Description = "Do not retrain on the hold-out at the end, so `eval guard --holdout` measures unseen prompts" };
+        var command = new Command("guard", "Prompt-injection / jailbreak head: embedding + text features, class-balanced, sigmoid.") { positives, negatives, output, holdout, keepOut };
         common.AddTo(command, training: true);
         command.SetAction(async (result, ct) =>
         {
@@ -123,7 +140,8 @@ public static class TrainCommands
             var features = FeatureMatrix.FitFeatures(texts, TextFeatures.Names);
             var x = FeatureMatrix.Build(embeddings, texts, features);
             var weights = new[] { texts.Length / (2.0 * neg.Length), texts.Length / (2.0 * pos.Length) };
-            var (model, report) = Fit(x, y, 2, weights, seed, ct, rankMetric: true, holdoutShare: result.GetValue(holdout));
+            var (model, report) = Fit(x, y, 2, weights, seed, ct, rankMetric: true, holdoutShare: result.GetValue(holdout),
+                finalOnHoldoutTrainOnly: result.GetValue(keepOut));
             var head = HeadBuilder.Sigmoid("guard", "benign", "attack", model, encoder.Name, encoder.Sha256, encoder.Dimensions, pooling, features,
                 Training(result.GetValue(positives)![0], texts.Length, report, seed));
             await WriteAsync(head, result.GetValue(output)!);
@@ -140,15 +158,17 @@ public static class TrainCommands
     /// stratified hold-out, then retrains on all data with that L2 and keeps the temperature.
     /// </summary>
     internal static (LinearModel Model, FitReport Report) Fit(float[][] x, int[] y, int classes, double[]? classWeights, int seed,
-        CancellationToken ct, bool rankMetric = false, double holdoutShare = 0.1, double[]? grid = null, int folds = 3)
+        CancellationToken ct, bool rankMetric = false, double holdoutShare = 0.1, double[]? grid = null, int folds = 3, string[]? groups = null,
+        bool finalOnHoldoutTrainOnly = false)
     {
-        var candidates = grid ?? L2Grid;
+        var candidates = new List<double>(grid ?? L2Grid);
         var chosenL2 = candidates[0];
-        if (candidates.Length > 1)
+        if (candidates.Count > 1)
         {
-            var foldOf = FoldAssignment(y, folds, seed);
-            var best = double.NegativeInfinity;
-            foreach (var l2 in candidates)
+            // With groups (MMLU subjects), whole groups go to one fold: the score then measures transfer to unseen topics.
+            var foldOf = groups is null ? FoldAssignment(y, folds, seed) : GroupFoldAssignment(groups, folds, seed);
+            var scores = new Dictionary<double, double>();
+            double CrossValidate(double l2)
             {
                 var total = 0.0;
                 for (var fold = 0; fold < folds; fold++)
@@ -160,13 +180,33 @@ public static class TrainCommands
                     total += Score(model, FeatureMatrix.Take(x, testIdx), FeatureMatrix.Take(y, testIdx), rankMetric);
                 }
 
-                var mean = total / folds;
-                Progress.Note($"  l2 {l2:G2}: {folds}-fold {(rankMetric ? "AUROC" : "accuracy")} {mean:F4}");
-                if (mean > best)
+                Progress.Note($"  l2 {l2:G2}: {folds}-fold {(rankMetric ? "AUROC" : "accuracy")} {total / folds:F4}");
+                return total / folds;
+            }
+
+            foreach (var l2 in candidates)
+            {
+                scores[l2] = CrossValidate(l2);
+            }
+
+            // When the best value sits at an end of the grid, keep going that way (×3 per step) while it improves.
+            for (var extra = 0; extra < 4; extra++)
+            {
+                var best = scores.MaxBy(kv => kv.Value).Key;
+                var next = best == scores.Keys.Max() ? best * 3 : best == scores.Keys.Min() ? best / 3 : double.NaN;
+                if (double.IsNaN(next) || next > 10 || next < 1e-9)
                 {
-                    (best, chosenL2) = (mean, l2);
+                    break;
+                }
+
+                scores[next] = CrossValidate(next);
+                if (scores[next] <= scores[best])
+                {
+                    break;
                 }
             }
+
+            chosenL2 = scores.MaxBy(kv => kv.Value).Key;
         }
 
         var (holdTrain, holdIdx) = Splits.Stratified(y, holdoutShare, seed);
@@ -187,6 +227,12 @@ public static class TrainCommands
         }
 
         var holdAccuracy = Accuracy(calibration, xHold, yHold);
+        if (finalOnHoldoutTrainOnly)
+        {
+            Progress.Note($"chosen l2 {chosenL2:G2}, temperature {temperature:F3}, held-out accuracy {holdAccuracy:F4}; the hold-out stays unseen");
+            return (calibration, new FitReport(chosenL2, temperature, holdAccuracy, auroc, threshold, tpr));
+        }
+
         Progress.Note($"chosen l2 {chosenL2:G2}, temperature {temperature:F3}, held-out accuracy {holdAccuracy:F4}; retraining on all {x.Length} examples");
         var final = SoftmaxRegression.Train(x, y, classes, new SoftmaxRegression.Settings(chosenL2, ClassWeights: classWeights),
             (i, loss) => { if (i % 25 == 0) { Progress.Note($"  iteration {i}: loss {loss:F5}"); } }, ct);
@@ -196,6 +242,15 @@ public static class TrainCommands
 
     private static double Score(LinearModel model, float[][] x, int[] y, bool rankMetric) =>
         rankMetric ? Metrics.Auroc(Positives(model, x), y.Select(v => v == 1).ToArray()) : Accuracy(model, x, y);
+
+    /// <summary>Fold of each example when whole groups are dealt round-robin to folds after a seeded shuffle.</summary>
+    private static int[] GroupFoldAssignment(string[] groups, int folds, int seed)
+    {
+        var distinct = groups.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToArray();
+        new Random(seed).Shuffle(distinct);
+        var foldOfGroup = distinct.Select((g, i) => (g, i)).ToDictionary(p => p.g, p => p.i % folds, StringComparer.Ordinal);
+        return groups.Select(g => foldOfGroup[g]).ToArray();
+    }
 
     /// <summary>Stratified fold of each example (classes dealt round-robin after a seeded shuffle).</summary>
     private static int[] FoldAssignment(int[] y, int folds, int seed)
