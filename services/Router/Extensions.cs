@@ -11,6 +11,7 @@ using HybridAI.Router.Grpc;
 using HybridAI.Router.Http;
 using HybridAI.Router.Pipeline;
 using HybridAI.Router.Policy;
+using HybridAI.Router.Privacy;
 using HybridAI.Router.Receipts;
 using HybridAI.Router.Signals;
 using HybridAI.Router.Telemetry;

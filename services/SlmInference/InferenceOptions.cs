@@ -112,9 +112,14 @@ public sealed class InferenceOptions : IServiceOptions, ISelfValidatingOptions
         }
     }
 
-    /// <summary>The registry entries these options describe.</summary>
+    /// <summary>
+    /// The registry entries these options describe. Relative paths are relative to the application folder, where the
+    /// shipped heads are (heads/*.head.json), so they resolve the same under Aspire, in tests and in containers.
+    /// </summary>
     public IEnumerable<ModelSpec> ModelSpecs() =>
-        Models.Select(m => new ModelSpec(m.Key, m.Value.Kind ?? ModelKind.Encoder, m.Value.Path, m.Value.MaxSequenceLength));
+        Models.Select(m => new ModelSpec(m.Key, m.Value.Kind ?? ModelKind.Encoder,
+            System.IO.Path.IsPathRooted(m.Value.Path) ? m.Value.Path : System.IO.Path.Combine(AppContext.BaseDirectory, m.Value.Path),
+            m.Value.MaxSequenceLength));
 }
 
 /// <summary>One registry entry (<c>Inference:Models:&lt;name&gt;</c>).</summary>

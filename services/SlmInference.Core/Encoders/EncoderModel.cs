@@ -77,7 +77,15 @@ public sealed class EncoderModel : IDisposable
     /// Embeds a batch into <paramref name="destination"/> (row-major, <c>batch.Length × Dimensions</c>). Texts are padded
     /// to the longest in the batch, so callers should group texts of similar length.
     /// </summary>
-    public void Embed(ReadOnlySpan<EncodedText> batch, Span<float> destination, RunOptions? runOptions = null)
+    public void Embed(ReadOnlySpan<EncodedText> batch, Span<float> destination, RunOptions? runOptions = null) =>
+        Embed(batch, destination, default, runOptions);
+
+    /// <summary>
+    /// As <see cref="Embed(ReadOnlySpan{EncodedText}, Span{float}, RunOptions?)"/>, and also writes each text's max-pooled,
+    /// L2-normalised token states into <paramref name="maxPooled"/> (same layout) when it is not empty. Heads with
+    /// <see cref="Heads.HeadPooling.MeanMax"/> read both; the extra pass over the hidden states costs little beside the model.
+    /// </summary>
+    public void Embed(ReadOnlySpan<EncodedText> batch, Span<float> destination, Span<float> maxPooled, RunOptions? runOptions = null)
     {
         if (batch.IsEmpty)
         {
@@ -127,7 +135,7 @@ public sealed class EncoderModel : IDisposable
             OrtValue[] values = typesValue is null ? [idsValue, maskValue] : [idsValue, maskValue, typesValue];
             using var ownedRunOptions = runOptions is null ? new RunOptions() : null;
             using var outputs = _session.Run(runOptions ?? ownedRunOptions!, names, values, [_outputName]);
-            Pool(outputs[0], batch, width, destination);
+            Pool(outputs[0], batch, width, destination, maxPooled);
         }
         finally
         {
@@ -172,7 +180,7 @@ public sealed class EncoderModel : IDisposable
     private static readonly string[] InputNamesWithTypes = ["input_ids", "attention_mask", "token_type_ids"];
     private static readonly string[] InputNamesWithoutTypes = ["input_ids", "attention_mask"];
 
-    private void Pool(OrtValue output, ReadOnlySpan<EncodedText> batch, int width, Span<float> destination)
+    private void Pool(OrtValue output, ReadOnlySpan<EncodedText> batch, int width, Span<float> destination, Span<float> maxPooled)
     {
         var info = output.GetTensorTypeAndShape();
         var dims = Dimensions;
@@ -188,6 +196,10 @@ public sealed class EncoderModel : IDisposable
                 }
 
                 MeanPoolAndNormalise(widened.AsSpan(0, half.Length), batch, width, dims, destination);
+                if (!maxPooled.IsEmpty)
+                {
+                    MaxPoolAndNormalise(widened.AsSpan(0, half.Length), batch, width, dims, maxPooled);
+                }
             }
             finally
             {
@@ -198,6 +210,28 @@ public sealed class EncoderModel : IDisposable
         }
 
         MeanPoolAndNormalise(output.GetTensorDataAsSpan<float>(), batch, width, dims, destination);
+        if (!maxPooled.IsEmpty)
+        {
+            MaxPoolAndNormalise(output.GetTensorDataAsSpan<float>(), batch, width, dims, maxPooled);
+        }
+    }
+
+    /// <summary>Element-wise maximum over each text's real (unpadded) tokens, then L2 normalisation.</summary>
+    internal static void MaxPoolAndNormalise(ReadOnlySpan<float> hidden, ReadOnlySpan<EncodedText> batch, int width, int dims, Span<float> destination)
+    {
+        for (var r = 0; r < batch.Length; r++)
+        {
+            var target = destination.Slice(r * dims, dims);
+            target.Fill(float.NegativeInfinity);
+            var tokens = Math.Max(batch[r].Length, 1);
+            for (var t = 0; t < tokens; t++)
+            {
+                System.Numerics.Tensors.TensorPrimitives.Max(target, hidden.Slice(((r * width) + t) * dims, dims), target);
+            }
+
+            var norm = Math.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(target, target));
+            System.Numerics.Tensors.TensorPrimitives.Multiply(target, (float)(1 / Math.Max(norm, 1e-12)), target);
+        }
     }
 
     /// <summary>sentence-transformers' mean pooling (sum of unmasked token vectors / count) and L2 normalisation.</summary>

@@ -50,9 +50,21 @@ public sealed class ClassificationHead
 
     public int InputDimensions => _file.InputDimensions;
 
-    /// <summary>Applies the head to one text's embedding.</summary>
-    public HeadPrediction Predict(ReadOnlySpan<float> embedding, string text)
+    /// <summary>Whether the head needs the max-pooled token states besides the embedding.</summary>
+    public bool UsesMaxPooling => _file.Pooling == HeadPooling.MeanMax;
+
+    /// <summary>Applies a mean-pooling head to one text's embedding.</summary>
+    public HeadPrediction Predict(ReadOnlySpan<float> embedding, string text) => Predict(embedding, default, text);
+
+    /// <summary>Applies the head to one text's embedding and (for <see cref="UsesMaxPooling"/> heads) its max-pooled states.</summary>
+    public HeadPrediction Predict(ReadOnlySpan<float> embedding, ReadOnlySpan<float> maxPooled, string text)
     {
+        if (UsesMaxPooling && maxPooled.Length != embedding.Length)
+        {
+            throw new ArgumentException($"Head '{Name}' reads mean and max pooling; the max-pooled states are missing.", nameof(maxPooled));
+        }
+
+        var pooled = UsesMaxPooling ? embedding.Length * 2 : embedding.Length;
         Span<float> features = _featureCount <= 64 ? stackalloc float[_featureCount] : new float[_featureCount];
         if (_file.Features is { } f)
         {
@@ -74,9 +86,17 @@ public sealed class ClassificationHead
                 z += w[i] * (double)embedding[i];
             }
 
+            if (UsesMaxPooling)
+            {
+                for (var i = 0; i < maxPooled.Length; i++)
+                {
+                    z += w[embedding.Length + i] * (double)maxPooled[i];
+                }
+            }
+
             for (var i = 0; i < features.Length; i++)
             {
-                z += w[embedding.Length + i] * (double)features[i];
+                z += w[pooled + i] * (double)features[i];
             }
 
             logits[r] = z / _file.Temperature;

@@ -27,6 +27,12 @@ public sealed record HeadFile
 
     public required int EmbeddingDimensions { get; init; }
 
+    /// <summary>
+    /// What the head reads from the encoder: the sentence embedding (mean pooling, the default), or the mean-pooled and
+    /// the max-pooled token states side by side (<see cref="HeadPooling.MeanMax"/>: twice the embedding's dimensions).
+    /// </summary>
+    public HeadPooling Pooling { get; init; } = HeadPooling.Mean;
+
     /// <summary>Extra text features appended after the embedding, or <see langword="null"/>.</summary>
     public HeadFeatures? Features { get; init; }
 
@@ -141,7 +147,7 @@ public sealed record HeadFile
         var rows = Kind == HeadKind.Sigmoid ? 1 : Labels.Count;
         if (Weights is null || Weights.Count != rows || Weights.Any(w => w is null || w.Length != inputs))
         {
-            yield return $"weights must be {rows} row(s) of {inputs} values (embedding {EmbeddingDimensions} + {inputs - EmbeddingDimensions} features)";
+            yield return $"weights must be {rows} row(s) of {inputs} values (pooled encoder outputs {PooledDimensions} + {inputs - PooledDimensions} features)";
         }
         else if (Weights.Any(w => w.Any(v => !float.IsFinite(v))))
         {
@@ -171,7 +177,11 @@ public sealed record HeadFile
 
     /// <summary>Length of the head's input: embedding plus features.</summary>
     [JsonIgnore]
-    public int InputDimensions => EmbeddingDimensions + (Features?.Names.Count ?? 0);
+    public int InputDimensions => PooledDimensions + (Features?.Names.Count ?? 0);
+
+    /// <summary>Length of the pooled encoder outputs the head reads (embedding, or embedding and max pooling).</summary>
+    [JsonIgnore]
+    public int PooledDimensions => EmbeddingDimensions * (Pooling == HeadPooling.MeanMax ? 2 : 1);
 }
 
 /// <summary>Multinomial (one label of many) or binary.</summary>
@@ -182,6 +192,16 @@ public enum HeadKind
 
     /// <summary>One row; sigmoid gives the positive label's probability.</summary>
     Sigmoid,
+}
+
+/// <summary>Which pooled encoder outputs a head reads.</summary>
+public enum HeadPooling
+{
+    /// <summary>The sentence embedding: attention-masked mean pooling, L2-normalised.</summary>
+    Mean,
+
+    /// <summary>The sentence embedding followed by max pooling of the token states, L2-normalised.</summary>
+    MeanMax,
 }
 
 /// <summary>The encoder a head was trained on.</summary>

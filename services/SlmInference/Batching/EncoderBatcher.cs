@@ -69,7 +69,8 @@ public sealed class EncoderBatcher : IDisposable
     }
 
     /// <summary>
-    /// Embeds <paramref name="texts"/> into <paramref name="output"/> (row-major) together with other callers' texts.
+    /// Embeds <paramref name="texts"/> into <paramref name="output"/> together with other callers' texts: per text, its
+    /// embedding (mean pooling) then its max-pooled states, <c>2 × Dimensions</c> floats (heads may read both).
     /// Throws RESOURCE_EXHAUSTED when the queue cannot take them, and is cancelled with <paramref name="cancellationToken"/>.
     /// </summary>
     public Task EmbedAsync(EncodedText[] texts, float[] output, CancellationToken cancellationToken)
@@ -282,7 +283,7 @@ public sealed class EncoderBatcher : IDisposable
         var start = Stopwatch.GetTimestamp();
         var dims = Encoder.Dimensions;
         var texts = ArrayPool<EncodedText>.Shared.Rent(batch.Count);
-        var buffer = ArrayPool<float>.Shared.Rent(batch.Count * dims);
+        var buffer = ArrayPool<float>.Shared.Rent(batch.Count * dims * 2);
         var links = new ActivityLink[batch.Count];
         var tokens = 0;
         var width = 0;
@@ -303,7 +304,8 @@ public sealed class EncoderBatcher : IDisposable
         activity?.SetTag("hybridai.execution_provider", Encoder.ExecutionProvider);
         try
         {
-            Encoder.Embed(texts.AsSpan(0, batch.Count), buffer);
+            var block = batch.Count * dims;
+            Encoder.Embed(texts.AsSpan(0, batch.Count), buffer.AsSpan(0, block), buffer.AsSpan(block, block));
             var seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
             _telemetry.BatchSize.Record(batch.Count, _tags);
             _telemetry.BatchDuration.Record(seconds, _tags);
@@ -311,7 +313,8 @@ public sealed class EncoderBatcher : IDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 var slot = batch[i];
-                buffer.AsSpan(i * dims, dims).CopyTo(slot.Request.Output.AsSpan(slot.Index * dims, dims));
+                buffer.AsSpan(i * dims, dims).CopyTo(slot.Request.Output.AsSpan(slot.Index * 2 * dims, dims));
+                buffer.AsSpan(block + (i * dims), dims).CopyTo(slot.Request.Output.AsSpan((slot.Index * 2 * dims) + dims, dims));
                 if (Interlocked.Decrement(ref slot.Request.Remaining) == 0)
                 {
                     slot.Request.Completion.TrySetResult();

@@ -55,11 +55,12 @@ public sealed class InferenceGrpcService(ModelHost models, GenerationService gen
         var tokens = 0;
         for (var i = 0; i < encoded.Length; i++)
         {
-            var embedding = vectors.AsSpan(i * encoder.Dimensions, encoder.Dimensions);
+            var embedding = vectors.AsSpan(i * 2 * encoder.Dimensions, encoder.Dimensions);
+            var maxPooled = vectors.AsSpan((i * 2 * encoder.Dimensions) + encoder.Dimensions, encoder.Dimensions);
             var result = new TextClassification();
             foreach (var head in heads)
             {
-                result.Heads.Add(ToResult(head.Name, head.Predict(embedding, request.Texts[i])));
+                result.Heads.Add(ToResult(head.Name, head.Predict(embedding, maxPooled, request.Texts[i])));
             }
 
             if (request.IncludeEmbeddings)
@@ -93,7 +94,8 @@ public sealed class InferenceGrpcService(ModelHost models, GenerationService gen
             encoded[i] = encoder.Tokenize(texts[i]);
         }
 
-        var vectors = new float[encoded.Length * encoder.Dimensions];
+        // Per text: the embedding, then the max-pooled states (see EncoderBatcher.EmbedAsync).
+        var vectors = new float[encoded.Length * encoder.Dimensions * 2];
         try
         {
             await models.Batchers[encoder.Name].EmbedAsync(encoded, vectors, cancellationToken);
@@ -179,7 +181,7 @@ public sealed class InferenceGrpcService(ModelHost models, GenerationService gen
     private static Embedding ToEmbedding(EncodedText text, float[] vectors, int index, int dimensions)
     {
         var embedding = new Embedding { TokenCount = text.Length, Truncated = text.Truncated };
-        embedding.Values.AddRange(new ArraySegment<float>(vectors, index * dimensions, dimensions));
+        embedding.Values.AddRange(new ArraySegment<float>(vectors, index * 2 * dimensions, dimensions));
         return embedding;
     }
 

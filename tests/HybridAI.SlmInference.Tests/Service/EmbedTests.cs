@@ -98,10 +98,12 @@ public sealed class EmbedTests(EncoderFixture encoder, EmbedTests.Host host) : I
     }
 
     [Fact]
-    public async Task ListModelsReportsTheShippedEncoderWithProviderAndHash()
+    public async Task ListModelsReportsTheShippedEncoderAndHeadsWithProviderAndHash()
     {
         var response = await _client.ListModelsAsync(new ListModelsRequest(), cancellationToken: Ct);
-        var model = Assert.Single(response.Models);
+        Assert.Equal(["all-MiniLM-L6-v2", "guard", "intent", "needs-llm"], response.Models.Select(m => m.Name).Order(StringComparer.Ordinal));
+        Assert.All(response.Models.Where(m => m.Kind == Contracts.Inference.V1.ModelKind.Head), h => Assert.Equal(ShippedEncoder.Name, h.Encoder));
+        var model = Assert.Single(response.Models, m => m.Kind == Contracts.Inference.V1.ModelKind.Encoder);
         Assert.Equal(ShippedEncoder.Name, model.Name);
         Assert.Equal(Contracts.Inference.V1.ModelKind.Encoder, model.Kind);
         Assert.Equal(384, model.Dimensions);
@@ -130,7 +132,7 @@ public sealed class EmbedTests(EncoderFixture encoder, EmbedTests.Host host) : I
 
         using var gauge = new MetricCollector<int>(host.Factory.Services.GetRequiredService<IMeterFactory>(), InferenceTelemetry.Name, "hybridai.inference.models");
         gauge.RecordObservableInstruments();
-        var point = Assert.Single(gauge.GetMeasurementSnapshot());
+        var point = Assert.Single(gauge.GetMeasurementSnapshot(), p => (string?)p.Tags["hybridai.model.kind"] == "encoder");
         Assert.Equal("CPUExecutionProvider", point.Tags["hybridai.execution_provider"]);
         Assert.Equal(ShippedEncoder.Name, point.Tags["gen_ai.request.model"]);
     }

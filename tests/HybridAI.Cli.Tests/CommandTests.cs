@@ -1,0 +1,119 @@
+using System.Text.Json;
+using HybridAI.Cli.Commands;
+using HybridAI.SlmInference.Core.Heads;
+using HybridAI.SlmInference.Core.Models;
+using HybridAI.SlmInference.Core.Runtime;
+using HybridAI.Testing;
+
+namespace HybridAI.Cli.Tests;
+
+/// <summary>The tool end to end, in-process with the real encoder. Console output is captured, so these run alone.</summary>
+[Collection(nameof(ConsoleCollection))]
+public sealed class CommandTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("hybridai-cli-");
+
+    private string Cache => Path.Combine(_dir.FullName, "cache");
+
+    [Fact]
+    public async Task TrainIntentWritesAHeadThatTheModelRegistryLoadsAndThatEvalScores()
+    {
+        var data = Path.Combine(_dir.FullName, "intents.csv");
+        await File.WriteAllLinesAsync(data,
+        [
+            "text,label",
+            "what are your opening hours?,faq", "how do I reset my password?,faq", "where is my invoice?,faq", "do you ship abroad?,faq",
+            "what is the return policy?,faq", "how do I change my address?,faq",
+            "translate this into German,translation", "how do you say thank you in French,translation", "translate to Spanish please,translation",
+            "put this paragraph into Italian,translation", "what is this in English,translation", "translate the menu to Japanese,translation",
+            "hi there,greeting", "hello!,greeting", "good morning,greeting", "hey how are you,greeting", "thanks bye,greeting", "hi again,greeting",
+        ], TestContext.Current.CancellationToken);
+        var head = Path.Combine(_dir.FullName, "intent.head.json");
+
+        var (trainCode, trainOut) = await RunAsync("train", "intent", "--data", data, "--out", head, "--cache-dir", Cache, "--seed", "7");
+        var (evalCode, evalOut) = await RunAsync("eval", "intent", "--head", head, "--data", data, "--cache-dir", Cache);
+
+        Assert.True(trainCode == 0, trainOut);
+        Assert.Contains("wrote", trainOut, StringComparison.Ordinal);
+        Assert.Equal(0, evalCode);
+        using var json = JsonDocument.Parse(evalOut.Trim().Split('\n')[^1]);
+        Assert.True(json.RootElement.GetProperty("accuracy").GetDouble() > 0.9);
+        Assert.Equal(18, json.RootElement.GetProperty("n").GetInt32());
+
+        var file = HeadFile.Read(head);
+        Assert.Equal(HeadPooling.MeanMax, file.Pooling);
+        Assert.Equal(["faq", "greeting", "translation"], file.Labels);
+        using var registry = ModelRegistry.Load(new OnnxSessionFactory(new SessionSettings { Device = HybridAI.SlmInference.Core.Runtime.InferenceDevice.Cpu }),
+            Path.Combine(Cache, "models"), [new ModelSpec("intent", ModelKind.Head, head)]);
+        Assert.True(registry.Heads.ContainsKey("intent"));
+    }
+
+    [Fact]
+    public async Task AHeadTrainedOnAnotherEncoderIsRefused()
+    {
+        var head = Path.Combine(_dir.FullName, "other.head.json");
+        new HeadFile
+        {
+            Name = "intent",
+            Kind = HeadKind.Softmax,
+            Labels = ["a", "b"],
+            Encoder = new HeadEncoder("some-other-encoder", new string('a', 64)),
+            EmbeddingDimensions = 384,
+            Weights = [new float[384], new float[384]],
+            Bias = [0, 0],
+        }.Write(head);
+        var data = Path.Combine(_dir.FullName, "d.csv");
+        await File.WriteAllLinesAsync(data, ["text,label", "x,a", "y,b"], TestContext.Current.CancellationToken);
+
+        var (code, output) = await RunAsync("eval", "intent", "--head", head, "--data", data, "--cache-dir", Cache);
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("was trained on encoder some-other-encoder", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task BadDataEndsWithOneLineNamingFileAndLineNotAStackTrace()
+    {
+        var data = Path.Combine(_dir.FullName, "bad.csv");
+        await File.WriteAllLinesAsync(data, ["text,label", "hello,greeting", "bye,,oops"], TestContext.Current.CancellationToken);
+
+        var (code, output) = await RunAsync("train", "intent", "--data", data, "--out", Path.Combine(_dir.FullName, "x.head.json"), "--cache-dir", Cache);
+
+        Assert.Equal(1, code);
+        Assert.Equal($"error: {data}:3: expected 2 fields (text,label), found 3", output.Trim());
+    }
+
+    [Fact]
+    public async Task EvalPiiPrintsPerTypeScoresAndEndsWithJson()
+    {
+        var (code, output) = await RunAsync("eval", "pii", "--data", SharedDatasets.File("pii/presidio_generated_small.json"));
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        Assert.Equal(100, json.RootElement.GetProperty("n").GetInt32());
+        Assert.True(json.RootElement.GetProperty("CREDIT_CARD").GetProperty("f2").GetDouble() >= 0.95);
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        var original = (Console.Out, Console.Error);
+        using var output = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(output);
+        try
+        {
+            var code = await HybridAICommands.RunAsync(args, TestContext.Current.CancellationToken);
+            return (code, output.ToString());
+        }
+        finally
+        {
+            Console.SetOut(original.Out);
+            Console.SetError(original.Error);
+        }
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+}
+
+[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
+public sealed class ConsoleCollection;

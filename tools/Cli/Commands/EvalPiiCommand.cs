@@ -1,0 +1,79 @@
+using System.CommandLine;
+using System.Text.Json;
+using HybridAI.Pii;
+using HybridAI.Pii.Evaluation;
+
+namespace HybridAI.Cli.Commands;
+
+/// <summary><c>hybridai eval pii --data FILE [--templates FILE --samples N --seed S]</c>.</summary>
+public static class EvalPiiCommand
+{
+    public static Command Create()
+    {
+        var data = new Option<FileInfo?>("--data") { Description = "Presidio JSON: [{full_text, spans:[{entity_type, start_position, end_position}]}]" };
+        var templates = new Option<FileInfo?>("--templates") { Description = "Presidio sentence templates ({{credit_card_number}}, …) to generate labelled samples from" };
+        var samples = new Option<int>("--samples") { Description = "Samples to generate from --templates", DefaultValueFactory = _ => 2000 };
+        var seed = new Option<int>("--seed") { Description = "Seed for generated samples", DefaultValueFactory = _ => 7 };
+        var command = new Command("pii", "Span-level precision, recall and F2 of the PII detectors, per entity type.") { data, templates, samples, seed };
+        command.SetAction(result =>
+        {
+            var dataFile = result.GetValue(data);
+            var templateFile = result.GetValue(templates);
+            if (dataFile is null && templateFile is null)
+            {
+                Console.Error.WriteLine("eval pii needs --data FILE, --templates FILE, or both.");
+                return 2;
+            }
+
+            var examples = new List<PiiExample>();
+            var unscored = new SortedSet<string>(StringComparer.Ordinal);
+            if (dataFile is not null)
+            {
+                using var stream = dataFile.OpenRead();
+                examples.AddRange(PiiEvaluator.LoadPresidio(stream, out unscored));
+            }
+
+            if (templateFile is not null)
+            {
+                examples.AddRange(TemplateSamples.Generate(File.ReadAllLines(templateFile.FullName), result.GetValue(samples), result.GetValue(seed)));
+            }
+
+            var scores = PiiEvaluator.Evaluate(new PiiDetector(), examples);
+            Print(scores, examples.Count, unscored);
+            return 0;
+        });
+        return command;
+    }
+
+    private static void Print(IReadOnlyList<PiiTypeScore> scores, int texts, SortedSet<string> unscored)
+    {
+        var table = new ConsoleTable("type", "gold", "predicted", "precision", "recall", "F2");
+        foreach (var s in scores)
+        {
+            table.Add(s.Type, s.Gold, s.Predicted, s.Precision, s.Recall, s.F2);
+        }
+
+        Console.WriteLine($"{texts} texts; a span is found when predictions of its type cover at least half of it.");
+        Console.Write(table);
+        if (unscored.Count > 0)
+        {
+            Console.WriteLine($"labels not scored (no detector for them): {string.Join(", ", unscored)}");
+        }
+
+        var json = new Dictionary<string, object> { ["n"] = texts };
+        foreach (var s in scores.Where(s => s.Gold > 0 || s.Predicted > 0))
+        {
+            json[s.Type] = new Dictionary<string, object?>
+            {
+                ["precision"] = Round(s.Precision),
+                ["recall"] = Round(s.Recall),
+                ["f2"] = Round(s.F2),
+                ["support"] = s.Gold,
+            };
+        }
+
+        Console.WriteLine(JsonSerializer.Serialize(json));
+    }
+
+    private static double? Round(double value) => double.IsNaN(value) ? null : Math.Round(value, 4);
+}

@@ -1,0 +1,3 @@
+using HybridAI.Cli.Commands;
+
+return await HybridAICommands.RunAsync(args);
