@@ -72,6 +72,7 @@ public sealed partial class RoutingPipeline
         catch (RoutingException e) when (decision.Cascade && e.Kind is FailureKind.Unavailable or FailureKind.Timeout)
         {
             request.Step("slm", generator, "error", Stopwatch.GetElapsedTime(started), e.Code);
+            LogLocalGenerationFailed(logger, request.Call.Caller.RequestId, generator, e.Message);
             await EscalateAsync(request, $"the local generator failed ({e.Code})", fallback: true, cancellationToken);
             return null;
         }

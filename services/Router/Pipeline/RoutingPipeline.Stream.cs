@@ -285,6 +285,9 @@ public sealed partial class RoutingPipeline
 
     private static string Id(RoutedRequest request) => $"chatcmpl-{request.Caller.RequestId}";
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Request {RequestId}: the local generator {Generator} failed, the LLM tier serves it: {Error}")]
+    private static partial void LogLocalGenerationFailed(ILogger logger, string requestId, string generator, string error);
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stream {RequestId} from {Model} ended early ({Status}); what was sent is charged")]
     private static partial void LogPartial(ILogger logger, string requestId, string model, StatusCode status);
 }

@@ -68,6 +68,28 @@ public sealed partial class RoutingPipeline(
             request.Route = "slm";
             request.Answer = decision.Answer == SlmAnswer.Faq ? "faq" : "generate";
             request.Model = decision.Answer == SlmAnswer.Faq && decision.Faq is { } faq ? FaqModel(faq) : models.Generator ?? "";
+            if (decision.Cascade && !CanEscalate(request, snapshot))
+            {
+                // Escalating would fail (sensitive data with no allowed LLM target): the local answer is the best there is.
+                decision.Cascade = false;
+                decision.Reasons.Add("no cascade: no LLM target may serve this request, so the local answer stands");
+            }
+        }
+    }
+
+    /// <summary>Whether an LLM chain could serve the request, judged on a copy so the decision is untouched.</summary>
+    private bool CanEscalate(RoutedRequest request, CatalogueSnapshot snapshot)
+    {
+        var decision = request.Decision!;
+        var probe = new PolicyDecision { Route = RouteKind.Llm, LocalOnly = decision.LocalOnly, Redact = decision.Redact, Targets = decision.Targets };
+        try
+        {
+            TargetSelector.Select(request.Call, request.Tenant!, probe, request.Signals!, snapshot, latency, request.MaxTokens);
+            return true;
+        }
+        catch (RoutingException)
+        {
+            return false;
         }
     }
 

@@ -23,6 +23,7 @@ public sealed partial class ReceiptRecorder : IHostedService, IDisposable
     private readonly CancellationTokenSource _stopping = new();
     private Task? _writer;
     private int _writing;
+    private int _disposed;
 
     public ReceiptRecorder(ReceiptOutbox outbox, ReceiptSender sender, IOptions<RouterOptions> options, ILogger<ReceiptRecorder> logger)
     {
@@ -150,6 +151,12 @@ public sealed partial class ReceiptRecorder : IHostedService, IDisposable
 
     public void Dispose()
     {
+        // The container disposes this instance twice: as itself and as the hosted service its factory returned.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         _stopping.Cancel();
         _stopping.Dispose();
     }
