@@ -39,6 +39,12 @@ public sealed class HybridSuite : IAsyncLifetime
     public const string TenantB = "globex";
     public const string LocalOnlyTenant = "vault";
 
+    /// <summary>A tenant whose daily budget (50 micro-dollars) no LLM request fits in.</summary>
+    public const string ThriftyTenant = "thrifty";
+
+    /// <summary>A tenant only the receipt tests use, so its ledger holds only their requests.</summary>
+    public const string AuditedTenant = "audited";
+
     private readonly List<IDisposable> _services = [];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "hybridai-tests", "router", Guid.NewGuid().ToString("N"));
 
@@ -108,6 +114,8 @@ public sealed class HybridSuite : IAsyncLifetime
         await CreateTenantAsync(TenantA, policy: null);
         await CreateTenantAsync(TenantB, policy: null);
         await CreateTenantAsync(LocalOnlyTenant, policy: new { pii_mode = "PII_MODE_LOCAL_ONLY" });
+        await CreateTenantAsync(ThriftyTenant, policy: new { budgets = new[] { new { period = "day", limit_micros = 50 } } });
+        await CreateTenantAsync(AuditedTenant, policy: null);
 
         var backends = Merge(inference.DiscoverySettings(), llm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings());
 
@@ -229,7 +237,7 @@ public sealed class HybridSuite : IAsyncLifetime
         };
     }
 
-    private static string LastUserMessage(RecordedRequest request)
+    public static string LastUserMessage(RecordedRequest request)
     {
         var messages = request.Json.GetProperty("messages");
         return messages[messages.GetArrayLength() - 1].GetProperty("content").GetString() ?? "";

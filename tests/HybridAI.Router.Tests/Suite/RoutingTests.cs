@@ -157,7 +157,7 @@ public sealed class RoutingTests(HybridSuite suite)
         using var http = suite.RouterClient(cascade: true);
         var marker = Routed.Marker();
 
-        var routed = await Routed.PostAsync(http, $"{marker} hi there, how are you today?", "hybrid-slm");
+        var routed = await Routed.PostAsync(http, $"{marker} good morning! anything new with you?", "hybrid-slm");
 
         Assert.Equal(200, routed.Status);
         Assert.Equal("slm", routed.Route);
