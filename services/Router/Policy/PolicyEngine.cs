@@ -60,6 +60,7 @@ public sealed class PolicyEngine(PolicyProvider policies)
             decision.Reasons.Add("no rule decided: the LLM tier");
         }
 
+        ApplyTenantOverride(input, decision);
         decision.Faq = input.FaqIfLookedUp;
         if (decision.Faq is { } faq)
         {
@@ -68,6 +69,50 @@ public sealed class PolicyEngine(PolicyProvider policies)
 
         await ApplyRequestedModelAsync(input, decision, policy, cancellationToken);
         return decision;
+    }
+
+    /// <summary>
+    /// The tenant's routing override for the detected intent (governance policy <c>overrides</c>): <c>slm</c> sends it to
+    /// the local generator, a catalogue id pins the LLM tier to that target. Blocks, data rules (local-only, redaction)
+    /// and an explicitly requested model still win; an SLM override the request cannot use is noted and ignored.
+    /// </summary>
+    private static void ApplyTenantOverride(PolicyInput input, PolicyDecision decision)
+    {
+        if (decision.Route == RouteKind.Blocked || input.Model != VirtualModels.Auto)
+        {
+            return;
+        }
+
+        var rule = input.Tenant.Overrides.FirstOrDefault(o => string.Equals(o.Intent, input.Signals.Intent, StringComparison.Ordinal));
+        if (rule is null || rule.Target.Length == 0)
+        {
+            return;
+        }
+
+        var because = $"tenant override: intent {rule.Intent} -> {rule.Target}";
+        if (rule.Target == SlmOptions.TargetName)
+        {
+            var refusal = input.HasTools ? "the request has tools" : !input.SlmAllowed ? "the tenant does not allow slm" : !input.GeneratorAvailable ? "no local generator is configured" : null;
+            if (refusal is not null)
+            {
+                decision.Reasons.Add($"{because}, but {refusal}");
+                return;
+            }
+
+            decision.Route = RouteKind.Slm;
+            decision.Answer = SlmAnswer.Generate;
+            decision.Cascade = true;
+        }
+        else
+        {
+            decision.Route = RouteKind.Llm;
+            decision.Answer = SlmAnswer.None;
+            decision.Cascade = false;
+            decision.Targets = decision.Targets is { } existing ? [.. existing.Where(t => t == rule.Target)] : [rule.Target];
+        }
+
+        decision.Rule = "tenant-override";
+        decision.Reasons.Add(because);
     }
 
     private static bool IsSlmRoute(CompiledRule rule) =>

@@ -45,6 +45,9 @@ public sealed class HybridSuite : IAsyncLifetime
     /// <summary>A tenant only the receipt tests use, so its ledger holds only their requests.</summary>
     public const string AuditedTenant = "audited";
 
+    /// <summary>A tenant whose policy pins translations to the backup model.</summary>
+    public const string PinnedTenant = "pinned";
+
     private readonly List<IDisposable> _services = [];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "hybridai-tests", "router", Guid.NewGuid().ToString("N"));
 
@@ -116,6 +119,7 @@ public sealed class HybridSuite : IAsyncLifetime
         await CreateTenantAsync(LocalOnlyTenant, policy: new { pii_mode = "PII_MODE_LOCAL_ONLY" });
         await CreateTenantAsync(ThriftyTenant, policy: new { budgets = new[] { new { period = "day", limit_micros = 50 } } });
         await CreateTenantAsync(AuditedTenant, policy: null);
+        await CreateTenantAsync(PinnedTenant, policy: new { overrides = new[] { new { intent = "translation", target = BackupModel } } });
 
         var backends = Merge(inference.DiscoverySettings(), llm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings());
 

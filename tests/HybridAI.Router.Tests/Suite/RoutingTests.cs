@@ -167,6 +167,21 @@ public sealed class RoutingTests(HybridSuite suite)
     }
 
     [Fact]
+    public async Task TenantOverridePinsAnIntentToItsTarget()
+    {
+        using var pinned = suite.RouterClient(HybridSuite.PinnedTenant);
+        using var other = suite.RouterClient(HybridSuite.TenantB);
+        var marker = Routed.Marker();
+
+        var translation = await Routed.PostAsync(pinned, $"Translate this sentence into German: the meeting moved to Thursday. {marker}");
+        var elsewhere = await Routed.PostAsync(other, $"Translate this sentence into German: the meeting moved to Thursday. {marker}");
+
+        Assert.Equal(HybridSuite.BackupModel, translation.Model);
+        Assert.Equal("tenant-override", translation.Decision.GetProperty("rule").GetString());
+        Assert.Equal(HybridSuite.PrimaryModel, elsewhere.Model);
+    }
+
+    [Fact]
     public async Task RequestWithoutTheEdgeStampedTenantIsRefusedWithAnOpenAiError()
     {
         using var http = new HttpClient { BaseAddress = suite.Router.HttpAddress };
