@@ -35,6 +35,7 @@ var router = builder.AddService<Projects.HybridAI_Router>(ServiceNames.Router)
     .WithReference(llmProxy).WaitFor(llmProxy)
     .WithReference(retrieval).WaitFor(retrieval)
     .WithReference(governance).WaitFor(governance)
+    .WithEnvironment("GovernanceClient__OutboxPath", Path.Combine(settings.DataPath("router"), "receipt-outbox.db"))
     .WithRedis(infrastructure.Redis);
 
 // Edge: the only public door.

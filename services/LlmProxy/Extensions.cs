@@ -6,6 +6,7 @@ using HybridAI.LlmProxy.Requests;
 using HybridAI.LlmProxy.Resilience;
 using HybridAI.LlmProxy.Telemetry;
 using HybridAI.LlmProxy.Tokens;
+using HybridAI.Tokens;
 
 namespace HybridAI.LlmProxy;
 

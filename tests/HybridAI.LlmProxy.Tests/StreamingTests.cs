@@ -83,6 +83,30 @@ public sealed class StreamingTests
     }
 
     [Fact]
+    public async Task FirstDeltaNamesTheTargetThatServesAfterAFallback()
+    {
+        await using var failing = await OpenAIUpstream.StartAsync(Ct);
+        await using var serving = await OpenAIUpstream.StartAsync(Ct);
+        failing.Respond(UpstreamReply.Status(500));
+        serving.Respond(UpstreamReply.Chunked("one ", "two ", "three"));
+        await using var proxy = ProxyHost.Start(ProxyHost.Merge(ProxyHost.Model(0, "a", failing), ProxyHost.Model(1, "b", serving)));
+        using var call = proxy.Client.Stream(ProxyHost.Request("a", "b"), cancellationToken: Ct);
+
+        var deltas = new List<HybridAI.Contracts.Llm.V1.CompletionDelta>();
+        while (await call.ResponseStream.MoveNext(Ct))
+        {
+            if (call.ResponseStream.Current.Delta is { } delta)
+            {
+                deltas.Add(delta);
+            }
+        }
+
+        Assert.Equal(3, deltas.Count);
+        Assert.Equal("b", deltas[0].Model);
+        Assert.All(deltas.Skip(1), d => Assert.Empty(d.Model));
+    }
+
+    [Fact]
     public async Task EmptyCompletionEndsWithDoneAndNoDeltas()
     {
         await using var upstream = await OpenAIUpstream.StartAsync(Ct);

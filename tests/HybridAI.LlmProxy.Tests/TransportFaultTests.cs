@@ -103,7 +103,7 @@ public sealed class TransportFaultTests
         Assert.True(failure.Partial);
         Assert.Equal("a", failure.Model);
         Assert.True(failure.Usage.Estimated);
-        Assert.Equal(new Tokens.TokenCounter().Count("o200k_base", received), failure.Usage.CompletionTokens);
+        Assert.Equal(new HybridAI.Tokens.TokenCounter().Count("o200k_base", received), failure.Usage.CompletionTokens);
         Assert.True(failure.Usage.PromptTokens > 0);
         Assert.True(failure.CostMicros > 0);
         Assert.Contains($"after {failure.Usage.CompletionTokens} completion tokens had been sent", error.Status.Detail, StringComparison.Ordinal);

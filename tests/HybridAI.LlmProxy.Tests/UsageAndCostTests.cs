@@ -1,6 +1,6 @@
 using HybridAI.LlmProxy.Catalogue;
-using HybridAI.LlmProxy.Tokens;
 using HybridAI.Testing.Upstreams;
+using HybridAI.Tokens;
 
 namespace HybridAI.LlmProxy.Tests;
 

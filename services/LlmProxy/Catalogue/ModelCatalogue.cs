@@ -65,7 +65,7 @@ public sealed class ModelCatalogue
         Region = m.Region,
         Capabilities = [.. m.Capabilities],
         Local = m.Local,
-        Tokenizer = m.Tokenizer.Length > 0 ? m.Tokenizer : TokenCounter.DefaultEncodingFor(m.Provider, upstreamModel),
+        Tokenizer = m.Tokenizer.Length > 0 ? m.Tokenizer : EncodingDefaults.For(m.Provider, upstreamModel),
         FirstTokenTimeout = m.FirstTokenTimeout ?? resilience.FirstTokenTimeout,
         TotalTimeout = m.TotalTimeout ?? resilience.TotalTimeout,
     };

@@ -99,14 +99,14 @@ internal sealed partial class StreamExecutor
         {
             foreach (var update in started.Buffered)
             {
-                await WriteAsync(relay, update, writer, cancellationToken);
+                await WriteAsync(relay, update, entry.Id, writer, cancellationToken);
             }
 
             if (!started.Ended)
             {
                 while (await started.Updates.MoveNextAsync())
                 {
-                    await WriteAsync(relay, started.Updates.Current, writer, cancellationToken);
+                    await WriteAsync(relay, started.Updates.Current, entry.Id, writer, cancellationToken);
                 }
             }
 
@@ -163,10 +163,17 @@ internal sealed partial class StreamExecutor
         result.Ended("ok", entry.Id, outcome, cost);
     }
 
-    private static async Task WriteAsync(StreamRelay relay, ChatResponseUpdate update, IAsyncStreamWriter<CompletionChunk> writer, CancellationToken cancellationToken)
+    private static async Task WriteAsync(
+        StreamRelay relay, ChatResponseUpdate update, string target, IAsyncStreamWriter<CompletionChunk> writer, CancellationToken cancellationToken)
     {
+        var first = relay.DeltasSent == 0;
         if (relay.Accept(update) is { } delta)
         {
+            if (first)
+            {
+                delta.Model = target;
+            }
+
             await writer.WriteAsync(new CompletionChunk { Delta = delta }, cancellationToken);
         }
     }

@@ -29,6 +29,9 @@ internal sealed class StreamRelay
 
     public string? ResponseId { get; private set; }
 
+    /// <summary>Deltas returned so far (the first one names the serving target).</summary>
+    public int DeltasSent { get; private set; }
+
     /// <summary>The delta to send for an update, or null when it carries nothing for the caller.</summary>
     public CompletionDelta? Accept(ChatResponseUpdate update)
     {
@@ -74,6 +77,11 @@ internal sealed class StreamRelay
                     Usage.Add(usage.Details);
                     break;
             }
+        }
+
+        if (delta is not null)
+        {
+            DeltasSent++;
         }
 
         return delta;

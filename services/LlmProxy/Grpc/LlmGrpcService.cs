@@ -3,8 +3,8 @@ using HybridAI.Contracts.Llm.V1;
 using HybridAI.LlmProxy.Catalogue;
 using HybridAI.LlmProxy.Execution;
 using HybridAI.LlmProxy.Requests;
-using HybridAI.LlmProxy.Tokens;
 using HybridAI.ServiceDefaults.Grpc;
+using HybridAI.Tokens;
 
 namespace HybridAI.LlmProxy.Grpc;
 

@@ -1,6 +1,6 @@
 using HybridAI.Contracts.Llm.V1;
 using HybridAI.LlmProxy.Catalogue;
-using HybridAI.LlmProxy.Tokens;
+using HybridAI.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace HybridAI.LlmProxy.Requests;

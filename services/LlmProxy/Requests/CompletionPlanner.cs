@@ -1,8 +1,8 @@
 using System.Globalization;
 using HybridAI.Contracts.Llm.V1;
 using HybridAI.LlmProxy.Catalogue;
-using HybridAI.LlmProxy.Tokens;
 using HybridAI.ServiceDefaults.Grpc;
+using HybridAI.Tokens;
 using Microsoft.Extensions.AI;
 
 namespace HybridAI.LlmProxy.Requests;

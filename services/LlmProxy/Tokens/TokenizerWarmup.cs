@@ -1,4 +1,5 @@
 using HybridAI.LlmProxy.Catalogue;
+using HybridAI.Tokens;
 
 namespace HybridAI.LlmProxy.Tokens;
 

@@ -3,12 +3,12 @@ using System.Text;
 using HybridAI.Contracts.Common.V1;
 using Microsoft.ML.Tokenizers;
 
-namespace HybridAI.LlmProxy.Tokens;
+namespace HybridAI.Tokens;
 
 /// <summary>
 /// Counts tokens locally with the tiktoken encodings (data from the Microsoft.ML.Tokenizers data packages, nothing is
-/// downloaded): for context-window checks before any upstream call, <c>CountTokens</c>, and usage when a provider
-/// reports none. Message framing follows OpenAI's published accounting (3 tokens per message, 1 per name, 3 to prime
+/// downloaded): llm-proxy's context-window checks, <c>CountTokens</c> and usage when a provider reports none; the
+/// router's prompt-token signal and budget reservations. Thread-safe; one instance serves a process. Message framing follows OpenAI's published accounting (3 tokens per message, 1 per name, 3 to prime
 /// the reply); other providers' counts are close estimates.
 /// </summary>
 public sealed class TokenCounter
@@ -23,28 +23,6 @@ public sealed class TokenCounter
     private const int TokensPerToolDefinition = 8;
 
     private readonly ConcurrentDictionary<string, Lazy<Tokenizer>> _tokenizers = new(StringComparer.Ordinal);
-
-    /// <summary>
-    /// The encoding for a model when the catalogue names none: o200k for current OpenAI model families (also when an
-    /// OpenAI-compatible server or Azure deployment serves them), cl100k for GPT-4 and GPT-3.5 and as the closest
-    /// estimate for other providers' models.
-    /// </summary>
-    public static string DefaultEncodingFor(string provider, string upstreamModel)
-    {
-        var m = upstreamModel.ToLowerInvariant();
-        if (m.StartsWith("gpt-4-", StringComparison.Ordinal) || m == "gpt-4" || m.StartsWith("gpt-3.5", StringComparison.Ordinal))
-        {
-            return Cl100k;
-        }
-
-        string[] o200kFamilies = ["gpt-4o", "gpt-4.1", "gpt-4.5", "gpt-5", "chatgpt-4o", "o1", "o3", "o4", "gpt-oss"];
-        if (o200kFamilies.Any(f => m.StartsWith(f, StringComparison.Ordinal)))
-        {
-            return O200k;
-        }
-
-        return provider is ProviderNames.OpenAI or ProviderNames.AzureOpenAI ? O200k : Cl100k;
-    }
 
     public Tokenizer Get(string encoding) =>
         _tokenizers.GetOrAdd(encoding, static e => new Lazy<Tokenizer>(() => TiktokenTokenizer.CreateForEncoding(e))).Value;

@@ -1,0 +1,43 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace HybridAI.Router;
+
+/// <summary>How the router measures a request (section <c>Router:Signals</c>).</summary>
+public sealed class SignalOptions
+{
+    /// <summary>slm-inference head that names the request's intent.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string IntentHead { get; set; } = "intent";
+
+    /// <summary>slm-inference head giving the probability that only a large model answers well.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string NeedsLlmHead { get; set; } = "needs-llm";
+
+    /// <summary>The needs-LLM head's positive label.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string NeedsLlmLabel { get; set; } = "llm";
+
+    /// <summary>slm-inference head scoring prompt injection and jailbreaks.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string GuardHead { get; set; } = "guard";
+
+    /// <summary>The guard head's positive label.</summary>
+    [Required(AllowEmptyStrings = false)]
+    public string GuardLabel { get; set; } = "attack";
+
+    /// <summary>
+    /// Longest classification text in characters. A longer last user message keeps its first 60 % and last 40 %
+    /// (joined by a line with an ellipsis): the encoder's window holds about 1,000 characters of English, so the tail
+    /// of a longer text would otherwise never be seen. PII detection always scans every message in full.
+    /// </summary>
+    [Range(64, 100_000)]
+    public int ClassificationMaxChars { get; set; } = 1000;
+
+    /// <summary>The guard also scores this many earlier user and tool messages (the guard score is the highest).</summary>
+    [Range(0, 32)]
+    public int GuardEarlierMessages { get; set; } = 3;
+
+    /// <summary>Minimum score of a PII finding (detectors score 0..1).</summary>
+    [Range(0.0, 1.0)]
+    public double PiiMinimumScore { get; set; } = 0.5;
+}

@@ -1,0 +1,263 @@
+using System.Net.Http.Json;
+using HybridAI.Governance;
+using HybridAI.LlmProxy;
+using HybridAI.Retrieval;
+using HybridAI.SlmInference;
+using HybridAI.Testing.Models;
+using HybridAI.Testing.Redis;
+using HybridAI.Testing.Services;
+using HybridAI.Testing.Upstreams;
+
+[assembly: AssemblyFixture(typeof(HybridAI.Router.Tests.Suite.HybridSuite))]
+
+namespace HybridAI.Router.Tests.Suite;
+
+/// <summary>
+/// The whole suite behind the edge, in process on loopback ports, as the AppHost runs it in local mode: slm-inference
+/// on CPU with the shipped heads and a tiny local generator, llm-proxy against two in-test OpenAI upstreams
+/// (a primary and a backup model), retrieval with the embedded store and the sample knowledge base in the dev tenant,
+/// governance with its own data folder, a real redis-server for the router's cache, and the router. Tests call the
+/// router as the edge does: with <c>x-hybridai-tenant</c> stamped.
+/// </summary>
+public sealed class HybridSuite : IAsyncLifetime
+{
+    public const string AdminKey = "suite-admin-key-0123456789";
+    public const string DevKey = "suite-dev-key-0123456789abcdef";
+    public const string PrimaryModel = "gpt-primary";
+    public const string BackupModel = "gpt-backup";
+
+    /// <summary>A prompt containing this marker makes the primary upstream fail with 500 (fallback tests).</summary>
+    public const string FailPrimaryMarker = "[fail-primary]";
+
+    /// <summary>A prompt containing this marker is echoed back by the primary upstream as it received it (redaction tests).</summary>
+    public const string EchoMarker = "[echo]";
+
+    public const string PrimaryAnswer = "Answer from the primary model.";
+
+    /// <summary>Tenants created at start: two with the default policy, one whose sensitive data must stay local.</summary>
+    public const string TenantA = "acme";
+    public const string TenantB = "globex";
+    public const string LocalOnlyTenant = "vault";
+
+    /// <summary>A tenant whose daily budget (50 micro-dollars) no LLM request fits in.</summary>
+    public const string ThriftyTenant = "thrifty";
+
+    /// <summary>A tenant only the receipt tests use, so its ledger holds only their requests.</summary>
+    public const string AuditedTenant = "audited";
+
+    /// <summary>A tenant whose policy pins translations to the backup model.</summary>
+    public const string PinnedTenant = "pinned";
+
+    private readonly List<IDisposable> _services = [];
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "hybridai-tests", "router", Guid.NewGuid().ToString("N"));
+
+    public OpenAIUpstream Primary { get; private set; } = null!;
+
+    public OpenAIUpstream Backup { get; private set; } = null!;
+
+    public RedisServer Redis { get; private set; } = null!;
+
+    public LoopbackService<GovernanceOptions> Governance { get; private set; } = null!;
+
+    public LoopbackService<RouterOptions> Router { get; private set; } = null!;
+
+    /// <summary>A second router whose SLM tier has a local generator (<c>tiny-unsure</c>), for cascade tests.</summary>
+    public LoopbackService<RouterOptions> CascadeRouter { get; private set; } = null!;
+
+    public async ValueTask InitializeAsync()
+    {
+        Directory.CreateDirectory(_root);
+        Primary = await OpenAIUpstream.StartAsync();
+        Backup = await OpenAIUpstream.StartAsync();
+        Primary.Respond(r => r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
+            : r.Body.Contains(EchoMarker, StringComparison.Ordinal) ? UpstreamReply.WithText("Noted: " + LastUserMessage(r))
+            : UpstreamReply.WithText(PrimaryAnswer));
+        Backup.Respond(UpstreamReply.WithText("Answer from the backup model."));
+        Redis = await RedisServer.StartNewAsync();
+
+        var inference = Start(new LoopbackService<InferenceOptions>("slm-inference", new Dictionary<string, string?>
+        {
+            ["Inference:Device"] = "cpu",
+            ["Inference:CacheDirectory"] = Path.Combine(Path.GetTempPath(), "hybridai-tests", "models"),
+            ["Inference:IntraOpThreads"] = "1",
+            // Near-uniform next-token distributions: every answer is unsure (mean log-probability about -5.6).
+            ["Inference:Models:tiny-unsure:Kind"] = "Generator",
+            ["Inference:Models:tiny-unsure:Path"] = new TinyDecoder(new TinyDecoderOptions { ContextWindow = 1024, WeightScale = 0.01f })
+                .WriteTo(Path.Combine(_root, "tiny-unsure")),
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+
+        var llm = Start(new LoopbackService<LlmProxyOptions>("llm-proxy", Merge(
+            Model(0, PrimaryModel, Primary, price: "2.5", outputPrice: "10"),
+            Model(1, BackupModel, Backup, price: "0.15", outputPrice: "0.6"),
+            new()
+            {
+                ["LlmProxy:Resilience:MaxRetries"] = "1",
+                ["LlmProxy:Resilience:RetryBaseDelay"] = "00:00:00.010",
+                ["LlmProxy:Resilience:RetryMaxDelay"] = "00:00:00.050",
+                ["LlmProxy:Resilience:CircuitBreaker:MinimumThroughput"] = "1000",
+                ["Logging:LogLevel:Default"] = "Warning",
+            })));
+
+        Governance = Start(new LoopbackService<GovernanceOptions>("governance", new Dictionary<string, string?>
+        {
+            ["Governance:AdminApiKey"] = AdminKey,
+            ["Governance:DevApiKey"] = DevKey,
+            ["Governance:DataPath"] = Path.Combine(_root, "governance"),
+            ["Logging:LogLevel:Default"] = "Warning",
+        }));
+
+        var retrieval = Start(new LoopbackService<RetrievalOptions>("retrieval", Merge(inference.DiscoverySettings(), new()
+        {
+            ["Retrieval:DataPath"] = Path.Combine(_root, "retrieval"),
+            ["Retrieval:LoadSampleKnowledgeBase"] = "true",
+            ["Logging:LogLevel:Default"] = "Warning",
+        })));
+
+        await CreateTenantAsync(TenantA, policy: null);
+        await CreateTenantAsync(TenantB, policy: null);
+        await CreateTenantAsync(LocalOnlyTenant, policy: new { pii_mode = "PII_MODE_LOCAL_ONLY" });
+        await CreateTenantAsync(ThriftyTenant, policy: new { budgets = new[] { new { period = "day", limit_micros = 50 } } });
+        await CreateTenantAsync(AuditedTenant, policy: null);
+        await CreateTenantAsync(PinnedTenant, policy: new { overrides = new[] { new { intent = "translation", target = BackupModel } } });
+
+        var backends = Merge(inference.DiscoverySettings(), llm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings());
+
+        // As local mode ships: no generative weights, so what the SLM tier does not answer goes to the LLM tier.
+        Router = Start(new LoopbackService<RouterOptions>("router", Merge(backends, RouterSettings("router"), new()
+        {
+            ["Router:Slm:Generator"] = "none",
+        })));
+
+        // With a local generator whose answers are always unsure: the cascade escalates them.
+        CascadeRouter = Start(new LoopbackService<RouterOptions>("router", Merge(backends, RouterSettings("cascade-router"), new()
+        {
+            ["Router:Slm:Generator"] = "tiny-unsure",
+            ["Router:Slm:GeneratorMaxTokens"] = "24",
+        })));
+
+        await WaitForSampleKnowledgeBaseAsync(retrieval);
+    }
+
+    /// <summary>An HTTP client for the router that acts as the edge for <paramref name="tenant"/>.</summary>
+    public HttpClient RouterClient(string tenant = "dev", bool cascade = false)
+    {
+        var client = new HttpClient { BaseAddress = (cascade ? CascadeRouter : Router).HttpAddress, Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Add("x-hybridai-tenant", tenant);
+        return client;
+    }
+
+    /// <summary>An HTTP client for governance's admin API.</summary>
+    public HttpClient AdminClient()
+    {
+        var client = new HttpClient { BaseAddress = Governance.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        client.DefaultRequestHeaders.Authorization = new("Bearer", AdminKey);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        for (var i = _services.Count - 1; i >= 0; i--)
+        {
+            _services[i].Dispose();
+        }
+
+        await Primary.DisposeAsync();
+        await Backup.DisposeAsync();
+        await Redis.DisposeAsync();
+        try
+        {
+            Directory.Delete(_root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A store still closing; the OS temp cleaner takes it.
+        }
+    }
+
+    private T Start<T>(T service) where T : IDisposable
+    {
+        _services.Add(service);
+        return service;
+    }
+
+    private async Task CreateTenantAsync(string id, object? policy)
+    {
+        using var admin = AdminClient();
+        using (var created = await admin.PostAsJsonAsync("/admin/tenants", new { id, name = id }))
+        {
+            Assert.True(created.IsSuccessStatusCode, $"creating tenant {id}: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
+        }
+
+        if (policy is not null)
+        {
+            using var put = await admin.PutAsJsonAsync($"/admin/tenants/{id}/policy", policy);
+            Assert.True(put.IsSuccessStatusCode, $"policy of {id}: {(int)put.StatusCode} {await put.Content.ReadAsStringAsync()}");
+        }
+    }
+
+    private static async Task WaitForSampleKnowledgeBaseAsync(LoopbackService<RetrievalOptions> retrieval)
+    {
+        using var http = new HttpClient { BaseAddress = retrieval.HttpAddress };
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        string status = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
+            status = await response.Content.ReadAsStringAsync();
+            if (response.IsSuccessStatusCode && status.Contains("Healthy", StringComparison.Ordinal))
+            {
+                return;
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"retrieval did not load the sample knowledge base in 2 minutes: {status}");
+    }
+
+    private Dictionary<string, string?> RouterSettings(string name) => new()
+    {
+        ["ConnectionStrings:redis"] = Redis.ConnectionString,
+        ["GovernanceClient:OutboxPath"] = Path.Combine(_root, name + "-outbox.db"),
+        ["GovernanceClient:InitialRetryDelay"] = "00:00:00.050",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    private static Dictionary<string, string?> Model(int index, string id, LlmUpstream upstream, string price, string outputPrice)
+    {
+        var prefix = $"LlmProxy:Models:{index}:";
+        return new()
+        {
+            [prefix + "Id"] = id,
+            [prefix + "Provider"] = "openai-compatible",
+            [prefix + "UpstreamModel"] = id + "-upstream",
+            [prefix + "Endpoint"] = upstream.BaseAddress.ToString(),
+            [prefix + "ContextWindow"] = "128000",
+            [prefix + "MaxOutputTokens"] = "4096",
+            [prefix + "InputPricePerMTok"] = price,
+            [prefix + "CachedInputPricePerMTok"] = price,
+            [prefix + "OutputPricePerMTok"] = outputPrice,
+        };
+    }
+
+    public static string LastUserMessage(RecordedRequest request)
+    {
+        var messages = request.Json.GetProperty("messages");
+        return messages[messages.GetArrayLength() - 1].GetProperty("content").GetString() ?? "";
+    }
+
+    private static Dictionary<string, string?> Merge(params Dictionary<string, string?>[] parts)
+    {
+        var all = new Dictionary<string, string?>();
+        foreach (var part in parts)
+        {
+            foreach (var (k, v) in part)
+            {
+                all[k] = v;
+            }
+        }
+
+        return all;
+    }
+}
