@@ -51,6 +51,7 @@ public sealed class RouterOverheadSuite : IBenchmarkSuite
             ("direct", ct => PostAsync(direct, upstreamUrl, Body("gpt-4o-mini"), null, ct)),
             ("router hybrid-llm", ct => PostAsync(router, new Uri("/v1/chat/completions", UriKind.Relative), Body("hybrid-llm"), Count(routes, "hybrid-llm"), ct)),
             ("router hybrid-auto", ct => PostAsync(router, new Uri("/v1/chat/completions", UriKind.Relative), Body("hybrid-auto"), Count(routes, "hybrid-auto"), ct)),
+            ("router explain (plan only)", ct => PostAsync(router, new Uri("/v1/hybrid/explain", UriKind.Relative), Body("hybrid-llm"), null, ct, expect: "\"decision\"")),
             ("signals alone", async ct =>
             {
                 var response = await inference.ClassifyAsync(classify, cancellationToken: ct);
@@ -106,12 +107,13 @@ public sealed class RouterOverheadSuite : IBenchmarkSuite
         }
     }
 
-    private static async ValueTask PostAsync(HttpClient client, Uri url, string body, Dictionary<string, int>? routes, CancellationToken cancellationToken)
+    private static async ValueTask PostAsync(HttpClient client, Uri url, string body, Dictionary<string, int>? routes, CancellationToken cancellationToken,
+        string expect = Reply)
     {
         using var content = new StringContent(body, Encoding.UTF8, new MediaTypeHeaderValue("application/json"));
         using var response = await client.PostAsync(url, content, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        if (!response.IsSuccessStatusCode || !text.Contains(Reply, StringComparison.Ordinal))
+        if (!response.IsSuccessStatusCode || !text.Contains(expect, StringComparison.Ordinal))
         {
             throw new InvalidOperationException($"{url} answered {(int)response.StatusCode}: {text}");
         }
@@ -154,13 +156,22 @@ public sealed class RouterOverheadSuite : IBenchmarkSuite
         }
 
         md.AppendLine();
-        md.AppendLine("| signals pass alone (slm-inference Classify over gRPC: encoder + 3 heads + embedding) | concurrency | p50 ms | p99 ms (runs) | req/s |");
+        md.AppendLine("Where the added time goes, measured in the same runs:");
+        md.AppendLine();
+        md.AppendLine("| step | concurrency | p50 ms | p99 ms (runs) | req/s |");
         md.AppendLine("|---|---:|---:|---:|---:|");
-        foreach (var c in concurrencies)
+        foreach (var (step, label) in new[]
         {
-            var s = results[("signals alone", c)];
-            md.AppendLine(CultureInfo.InvariantCulture,
-                $"| same prompt as above | {c} | {BenchStats.Median(s.Select(x => x.Latency.Percentile(50))):0.000} | {BenchStats.Spread(s)} | {BenchStats.Median(s.Select(x => x.OperationsPerSecond)):N0} |");
+            ("router explain (plan only)", "router `/v1/hybrid/explain` (`hybrid-llm`): tenant policy, PII, signals, tokens, policy, target selection; nothing executed"),
+            ("signals alone", "signals pass alone: slm-inference Classify over gRPC (encoder + 3 heads + embedding), same prompt"),
+        })
+        {
+            foreach (var c in concurrencies)
+            {
+                var s = results[(step, c)];
+                md.AppendLine(CultureInfo.InvariantCulture,
+                    $"| {label} | {c} | {BenchStats.Median(s.Select(x => x.Latency.Percentile(50))):0.000} | {BenchStats.Spread(s)} | {BenchStats.Median(s.Select(x => x.OperationsPerSecond)):N0} |");
+            }
         }
 
         md.AppendLine();
