@@ -22,7 +22,7 @@ namespace HybridAI.Benchmarks.Router;
 /// </summary>
 public sealed class MtBenchRoutingSuite : IBenchmarkSuite
 {
-    private static readonly double[] Sweep = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9];
+    private static readonly double[] Sweep = [0.05, 0.08, 0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.25, 0.3, 0.35];
 
     public string Name => "router-mt-bench";
 
@@ -59,13 +59,15 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
         }
 
         var withGenerator = await DecideAsync(explained, new PolicyThresholds(), generator: true, cancellationToken);
-        var sweep = new List<(double Threshold, List<Tier> Tiers)>();
+        var unguarded = new[] { false, true }.ToDictionary(g => g, g => DecideAsync(explained, new PolicyThresholds(), g, cancellationToken, ignoreGuard: true));
+        var sweep = new List<(double Threshold, List<Tier> Tiers, List<Tier> Unguarded)>();
         foreach (var t in Sweep)
         {
-            sweep.Add((t, await DecideAsync(explained, new PolicyThresholds { NeedsLlm = t }, generator: true, cancellationToken)));
+            sweep.Add((t, await DecideAsync(explained, new PolicyThresholds { NeedsLlm = t }, generator: true, cancellationToken),
+                await DecideAsync(explained, new PolicyThresholds { NeedsLlm = t }, generator: true, cancellationToken, ignoreGuard: true)));
         }
 
-        return new BenchmarkSection(Report(explained, asServed, withGenerator, sweep, loadBefore));
+        return new BenchmarkSection(Report(explained, asServed, withGenerator, await unguarded[false], await unguarded[true], sweep, loadBefore));
     }
 
     private static async Task<Explained> ExplainAsync(HttpClient router, MtBenchQuestion question, CancellationToken cancellationToken)
@@ -96,11 +98,14 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
             signals.GetProperty("intent").GetString()!, signals.GetProperty("intent_confidence").GetDouble(),
             signals.GetProperty("needs_llm_probability").GetDouble(), signals.GetProperty("guard_score").GetDouble(),
             signals.GetProperty("data_class").GetString()!,
-            signals.TryGetProperty("faq_score", out var faq) && faq.ValueKind == JsonValueKind.Number ? faq.GetDouble() : null);
+            signals.TryGetProperty("faq_score", out var faq) && faq.ValueKind == JsonValueKind.Number ? faq.GetDouble() : null,
+            [.. signals.GetProperty("pii_findings").EnumerateArray().Select(f => f.GetProperty("type").GetString()!)]);
     }
 
     /// <summary>The router's policy engine over the signals explain returned, with these thresholds and generator availability.</summary>
-    private static async Task<List<Tier>> DecideAsync(List<Explained> explained, PolicyThresholds thresholds, bool generator, CancellationToken cancellationToken)
+    /// <remarks><paramref name="ignoreGuard"/> zeroes the guard score: what routing alone does, without the guard's blocks.</remarks>
+    private static async Task<List<Tier>> DecideAsync(List<Explained> explained, PolicyThresholds thresholds, bool generator, CancellationToken cancellationToken,
+        bool ignoreGuard = false)
     {
         using var provider = new PolicyProvider(new FixedOptions<PolicyOptions>(new PolicyOptions { Thresholds = thresholds }), NullLogger<PolicyProvider>.Instance);
         var engine = new PolicyEngine(provider);
@@ -112,7 +117,7 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
                 Intent = e.Intent,
                 IntentConfidence = e.IntentConfidence,
                 NeedsLlm = e.NeedsLlm,
-                GuardScore = e.Guard,
+                GuardScore = ignoreGuard ? 0 : e.Guard,
             };
             if (!DataClasses.TryParse(e.DataClass, out var dataClass))
             {
@@ -143,8 +148,8 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
         return tiers;
     }
 
-    private static string Report(List<Explained> explained, List<Tier> asServed, List<Tier> withGenerator,
-        List<(double Threshold, List<Tier> Tiers)> sweep, string loadBefore)
+    private static string Report(List<Explained> explained, List<Tier> asServed, List<Tier> withGenerator, List<Tier> unguardedServed,
+        List<Tier> unguardedGenerator, List<(double Threshold, List<Tier> Tiers, List<Tier> Unguarded)> sweep, string loadBefore)
     {
         var n = explained.Count;
         var weak = explained.Average(e => e.Question.WeakScore);
@@ -160,20 +165,30 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
         Row(md, "all-LLM (everything to the strong model)", explained, [.. explained.Select(_ => Tier.Llm)], weak, strong);
         Row(md, "**default policy as served (no local generator)**", explained, asServed, weak, strong);
         Row(md, "**default policy, local generator available (needs-LLM < 0.3 → generator)**", explained, withGenerator, weak, strong);
+        Row(md, "default policy as served, guard blocks let through (analysis only)", explained, unguardedServed, weak, strong);
+        Row(md, "default policy with a generator, guard blocks let through (analysis only)", explained, unguardedGenerator, weak, strong);
         var oracle = explained.Select(e => e.Question.WeakScore >= e.Question.StrongScore ? Tier.SlmGenerate : Tier.Llm).ToList();
         Row(md, "oracle (weak model whenever it scores at least as well; upper bound)", explained, oracle, weak, strong);
         md.AppendLine();
 
         md.AppendLine("Needs-LLM threshold sweep (local generator available; a question goes to the generator when its needs-LLM probability is below the threshold, after the guard and FAQ rules):");
         md.AppendLine();
-        md.AppendLine("| needs-LLM threshold | slm/generate | llm | blocked | mean score | vs all-LLM | share of the weak→strong gap | LLM calls (cost share) | random routing at the same LLM share |");
-        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-        foreach (var (threshold, tiers) in sweep)
+        md.AppendLine("| needs-LLM threshold | slm/generate | llm | blocked | mean score | vs all-LLM | share of the weak→strong gap | LLM calls (cost share) | random routing at the same LLM share | without guard blocks: llm | score | random at that share |");
+        md.AppendLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var (threshold, tiers, open) in sweep)
         {
             var s = Summarise(explained, tiers);
+            var u = Summarise(explained, open);
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {threshold:0.00}{(threshold == 0.3 ? " (default)" : "")} | {Pct(s.Generate, n)} | {Pct(s.Llm, n)} | {Pct(s.Blocked, n)} | {s.Score:0.00} | {s.Score / strong:P1} | {Gap(s.Score, weak, strong)} | {Pct(s.Llm, n)} | {Random(s.Llm, n, weak, strong):0.00} |");
+                $"| {threshold:0.00}{(threshold == 0.3 ? " (default)" : "")} | {Pct(s.Generate, n)} | {Pct(s.Llm, n)} | {Pct(s.Blocked, n)} | {s.Score:0.00} | {s.Score / strong:P1} | {Gap(s.Score, weak, strong)} | {Pct(s.Llm, n)} | {Random(s.Llm, n, weak, strong):0.00} | {Pct(u.Llm, n)} | {u.Score:0.00} | {Random(u.Llm, n, weak, strong):0.00} |");
         }
+
+        md.AppendLine();
+        var blocked = explained.Where((_, i) => asServed[i] == Tier.Blocked).ToList();
+        md.AppendLine(CultureInfo.InvariantCulture, $"Blocked by the guard (score ≥ 0.5): {(blocked.Count == 0 ? "none" : string.Join("; ", blocked.Select(e => $"#{e.Question.Id} {e.Question.Category} (guard {e.Guard:0.00}, weak/strong {e.Question.WeakScore:0.#}/{e.Question.StrongScore:0.#}): \"{Clip(e.Question.FirstTurn, 70)}\"")))}.");
+        md.AppendLine();
+        var decisive = explained.Where(e => e.Question.StrongScore != e.Question.WeakScore).ToList();
+        md.AppendLine(CultureInfo.InvariantCulture, $"How well the needs-LLM probability ranks the questions where the strong model does better: ROC AUC {Auc(decisive):0.00} over the {decisive.Count} questions whose two scores differ (0.5 is chance).");
 
         md.AppendLine();
         md.AppendLine("By category (default thresholds, local generator available):");
@@ -191,7 +206,7 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
         var intents = explained.GroupBy(e => e.Intent).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
         var rules = explained.GroupBy(e => e.Rule).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}");
         var faqs = explained.Where(e => e.FaqScore is not null).ToList();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Signals over the {n} first turns: intents {string.Join(", ", intents)}; needs-LLM probability median {BenchStats.Median(explained.Select(e => e.NeedsLlm)):0.00} (min {explained.Min(e => e.NeedsLlm):0.00}, max {explained.Max(e => e.NeedsLlm):0.00}); guard score max {explained.Max(e => e.Guard):0.000}; data classes {string.Join(", ", explained.GroupBy(e => e.DataClass).Select(g => $"{g.Key} {g.Count()}"))}; FAQ lookups {faqs.Count} (best score {(faqs.Count == 0 ? "n/a" : faqs.Max(e => e.FaqScore!.Value).ToString("0.00", CultureInfo.InvariantCulture))}). Served rules: {string.Join(", ", rules)}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Signals over the {n} first turns: intents {string.Join(", ", intents)}; needs-LLM probability median {BenchStats.Median(explained.Select(e => e.NeedsLlm)):0.00} (min {explained.Min(e => e.NeedsLlm):0.00}, max {explained.Max(e => e.NeedsLlm):0.00}); guard score max {explained.Max(e => e.Guard):0.000}; data classes {string.Join(", ", explained.GroupBy(e => e.DataClass).Select(g => $"{g.Key} {g.Count()}"))} (PII findings by type: {string.Join(", ", explained.SelectMany(e => e.PiiTypes).GroupBy(t => t).OrderByDescending(g => g.Count()).Select(g => $"{g.Key} {g.Count()}"))}; confidential data is redacted before an external target, so it does not change the tier); FAQ lookups {faqs.Count} (best score {(faqs.Count == 0 ? "n/a" : faqs.Max(e => e.FaqScore!.Value).ToString("0.00", CultureInfo.InvariantCulture))}). Served rules: {string.Join(", ", rules)}.");
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"Cost share counts LLM calls relative to all-LLM (SLM-tier answers cost no LLM tokens; MT-Bench answers are long, so output tokens dominate and the per-question LLM cost is roughly uniform). \"Share of the weak→strong gap\" is (score − all-SLM) / (all-LLM − all-SLM). \"Random routing\" is the expected score of sending the same share of questions to the LLM at random; a useful router beats it. Load average before the run: {loadBefore} (2 shared cores; this suite's figures do not depend on timing).");
         return md.ToString();
@@ -216,6 +231,23 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
         _ => e.Question.WeakScore,
     };
 
+    private static string Clip(string text, int max) =>
+        (text.Length <= max ? text : text[..max] + "…").Replace("\n", " ", StringComparison.Ordinal).Replace("|", "\\|", StringComparison.Ordinal).Replace("\"", "'", StringComparison.Ordinal);
+
+    /// <summary>Probability that a question the strong model wins gets a higher needs-LLM score than one the weak model wins.</summary>
+    private static double Auc(List<Explained> decisive)
+    {
+        var positives = decisive.Where(e => e.Question.StrongScore > e.Question.WeakScore).Select(e => e.NeedsLlm).ToList();
+        var negatives = decisive.Where(e => e.Question.StrongScore < e.Question.WeakScore).Select(e => e.NeedsLlm).ToList();
+        if (positives.Count == 0 || negatives.Count == 0)
+        {
+            return double.NaN;
+        }
+
+        var wins = positives.Sum(p => negatives.Sum(q => p > q ? 1.0 : p == q ? 0.5 : 0));
+        return wins / (positives.Count * (double)negatives.Count);
+    }
+
     private static string Pct(int count, int n) => string.Create(CultureInfo.InvariantCulture, $"{count} ({100.0 * count / n:0}%)");
 
     private static string Gap(double score, double weak, double strong) =>
@@ -232,7 +264,7 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
     }
 
     private sealed record Explained(MtBenchQuestion Question, Tier ServedTier, string Rule, string Intent, double IntentConfidence, double NeedsLlm,
-        double Guard, string DataClass, double? FaqScore);
+        double Guard, string DataClass, double? FaqScore, IReadOnlyList<string> PiiTypes);
 
     /// <summary>A fixed options monitor: the policy the router would hold after loading these options.</summary>
     private sealed class FixedOptions<T>(T value) : IOptionsMonitor<T>
