@@ -155,6 +155,14 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
         var weak = explained.Average(e => e.Question.WeakScore);
         var strong = explained.Average(e => e.Question.StrongScore);
         var md = new StringBuilder();
+        var served = Summarise(explained, asServed);
+        var generated = Summarise(explained, withGenerator);
+        var unblocked = Summarise(explained, unguardedGenerator);
+        var decisive = explained.Where(e => e.Question.StrongScore != e.Question.WeakScore).ToList();
+        var best = sweep.Select(x => (x.Threshold, Summarise(explained, x.Unguarded).Llm, Summarise(explained, x.Unguarded).Score))
+            .MaxBy(x => x.Score - Random(x.Llm, n, weak, strong));
+        md.AppendLine(CultureInfo.InvariantCulture, $"**In short.** As served (no local generator) the default policy sends {Pct(served.Llm, n)} of the questions to the LLM and blocks {Pct(served.Blocked, n)} (the guard scoring benign role-play and writing prompts as attacks, listed below): mean score {served.Score:0.00} against {strong:0.00} for all-LLM. With a local generator, the default needs-LLM threshold (0.3) sends {Pct(generated.Generate, n)} to it: the shipped needs-LLM head, trained on MMLU, scores every MT-Bench question between {explained.Min(e => e.NeedsLlm):0.00} and {explained.Max(e => e.NeedsLlm):0.00}, so 0.3 is above nearly all of them; without the guard's blocks that scores {unblocked.Score:0.00} for {Pct(unblocked.Llm, n)} of the LLM cost. The head's ranking is only weakly informative here (ROC AUC {Auc(decisive):0.00}); its best point in the sweep below is threshold {best.Threshold:0.00}: {Pct(best.Llm, n)} to the LLM for a score of {best.Score:0.00} (guard blocks aside), {best.Score - Random(best.Llm, n, weak, strong):+0.00;-0.00} against random routing at the same share.");
+        md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"MT-Bench (lm-sys/RouteLLM `routing/mt_bench_question.jsonl` and `mt_bench_scores.jsonl`, Apache-2.0): {n} questions, 8 categories, each routed on its first turn; a routed question scores the mean of its two turns' GPT-4 judge scores (1–10) for the model its tier stands for: **SLM tier = {MtBenchQuestion.WeakModel}** (the weak model of the scores file), **LLM tier = {MtBenchQuestion.StrongModel}**. A blocked question counts as 1, the judge's minimum. The weak model is far larger than a CPU-sized local generator, so SLM-tier quality here is an upper bound for a small local model; the routing shares are the router's own.");
         md.AppendLine();
         md.AppendLine("Signals and the served decision come from the router's `/v1/hybrid/explain` over the real chain in process (slm-inference on the CPU with the shipped intent, needs-LLM and guard heads; retrieval with the sample knowledge base for the FAQ rule; default policy and thresholds: guard 0.5, needs-LLM 0.3, FAQ score 0.7). The rows with a local generator re-decide the same signals with the router's `PolicyEngine` (checked first to reproduce every served decision exactly), because the default policy sends low needs-LLM requests to the generator only when slm-inference has one, and none is configured here.");
@@ -187,7 +195,6 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
         var blocked = explained.Where((_, i) => asServed[i] == Tier.Blocked).ToList();
         md.AppendLine(CultureInfo.InvariantCulture, $"Blocked by the guard (score ≥ 0.5): {(blocked.Count == 0 ? "none" : string.Join("; ", blocked.Select(e => $"#{e.Question.Id} {e.Question.Category} (guard {e.Guard:0.00}, weak/strong {e.Question.WeakScore:0.#}/{e.Question.StrongScore:0.#}): \"{Clip(e.Question.FirstTurn, 70)}\"")))}.");
         md.AppendLine();
-        var decisive = explained.Where(e => e.Question.StrongScore != e.Question.WeakScore).ToList();
         md.AppendLine(CultureInfo.InvariantCulture, $"How well the needs-LLM probability ranks the questions where the strong model does better: ROC AUC {Auc(decisive):0.00} over the {decisive.Count} questions whose two scores differ (0.5 is chance).");
 
         md.AppendLine();

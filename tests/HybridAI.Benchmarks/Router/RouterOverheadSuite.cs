@@ -32,7 +32,15 @@ public sealed class RouterOverheadSuite : IBenchmarkSuite
         var loadBefore = BenchStats.LoadAverage();
 
         // The response cache is off: with one prompt repeated, every request after the first would be a cache hit.
-        await using var chain = await RouterChain.StartAsync(new Dictionary<string, string?> { ["Router:Cache:Enabled"] = "false" }, cancellationToken);
+        // --set Key=Value (repeatable) adds router settings, e.g. to measure with budgets off.
+        var routerSettings = new Dictionary<string, string?> { ["Router:Cache:Enabled"] = "false" };
+        var extra = context.Arguments.Zip(context.Arguments.Skip(1)).Where(p => p.First == "--set").Select(p => p.Second.Split('=', 2)).ToList();
+        foreach (var setting in extra)
+        {
+            routerSettings[setting[0]] = setting.Length == 2 ? setting[1] : throw new ArgumentException($"--set expects Key=Value, not '{setting[0]}'.");
+        }
+
+        await using var chain = await RouterChain.StartAsync(routerSettings, cancellationToken);
         chain.Upstream.Respond(UpstreamReply.WithText(Reply).WithUsage(24, 8));
 
         using var handler = new SocketsHttpHandler { PooledConnectionIdleTimeout = Timeout.InfiniteTimeSpan, MaxConnectionsPerServer = 64 };
@@ -62,8 +70,15 @@ public sealed class RouterOverheadSuite : IBenchmarkSuite
             }),
         };
 
-        int[] concurrencies = context.Option("--concurrency") is { } only ? [int.Parse(only, CultureInfo.InvariantCulture)] : [1, 32];
-        var opsAt = (int c) => context.Quick ? (c == 1 ? 200 : 800) : (c == 1 ? 1_500 : 6_000);
+        // --paths direct,hybrid-llm,explain restricts the run to some paths (diagnosis); the report needs all of them.
+        if (context.Option("--paths") is { } only)
+        {
+            var wanted = only.Split(',');
+            paths = [.. paths.Where(p => wanted.Any(w => p.Name.Contains(w, StringComparison.Ordinal)))];
+        }
+
+        int[] concurrencies = context.Option("--concurrency") is { } one ? [int.Parse(one, CultureInfo.InvariantCulture)] : [1, 32];
+        var opsAt = (int c) => context.Quick ? (c == 1 ? 200 : 800) : (c == 1 ? 1_000 : 4_000);
 
         Console.Error.WriteLine("warming up");
         foreach (var (_, call) in paths)
@@ -86,6 +101,11 @@ public sealed class RouterOverheadSuite : IBenchmarkSuite
                     Console.Error.WriteLine($"run {run + 1}/{runs} c={concurrency} {name}: p50 {result.Latency.Percentile(50):0.000} ms, p99 {result.Latency.Percentile(99):0.000} ms, {result.OperationsPerSecond:0} req/s");
                 }
             }
+        }
+
+        if (context.Option("--paths") is not null)
+        {
+            return new BenchmarkSection($"Partial run (--paths {context.Option("--paths")}); see the log above.");
         }
 
         return new BenchmarkSection(Report(results, routes, runs, concurrencies, opsAt, loadBefore, BenchStats.LoadAverage()));
