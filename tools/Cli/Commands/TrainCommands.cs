@@ -159,6 +159,8 @@ public static class TrainCommands
                 finalOnHoldoutTrainOnly: result.GetValue(keepOut), operatingFpr: fpr, grid: result.GetValue(l2) is { } fixedL2 ? [fixedL2] : null);
             var head = HeadBuilder.Sigmoid("guard", "benign", "attack", model, encoder.Name, encoder.Sha256, encoder.Dimensions, pooling, features,
                 Training(result.GetValue(positives)![0], texts.Length, report, seed,
+                    ("positives", result.GetValue(positives)!.Select(f => f.Name).ToArray()),
+                    ("negatives", result.GetValue(negatives)!.Select(f => f.Name).ToArray()),
                     ("attacks", pos.Length), ("benign", neg.Length), ("operating_fpr", fpr), ("operating_threshold", 0.5),
                     ("bias_shift", report.BiasShift), ("threshold_before_shift", report.ThresholdBeforeShift),
                     ("holdout_fpr_at_operating_threshold", report.FprAtOperatingThreshold)));
@@ -170,7 +172,7 @@ public static class TrainCommands
 
     /// <summary>
     /// Fit report: chosen regularisation, temperature and held-out figures; for a binary head fitted to an operating
-    /// point, the logit shift applied to the bias and the held-out threshold and false-positive rate around it.
+    /// point, what was added to the positive class's bias, the threshold before that shift and the false-positive rate at 0.5.
     /// </summary>
     internal sealed record FitReport(double L2, double Temperature, double HoldoutAccuracy, double? HoldoutAuroc, double? ThresholdAt1PctFpr, double? TprAt1PctFpr,
         double? BiasShift = null, double? ThresholdBeforeShift = null, double? FprAtOperatingThreshold = null);
@@ -252,11 +254,11 @@ public static class TrainCommands
                 // unregularised bias lands, far from where the negatives end. Shifting the logit so that the hold-out's
                 // target-FPR threshold maps to 0.5 makes 0.5 mean "the operating point", for the router and any reader.
                 rawThreshold = Metrics.TprAtFpr(scores, positive, target).Threshold;
-                shift = temperature * Logit(rawThreshold.Value);
-                calibration.Bias[1] -= (float)shift.Value;
+                shift = -temperature * Logit(rawThreshold.Value);
+                calibration.Bias[1] += (float)shift.Value;
                 scores = Positives(calibration, xHold);
                 operatingFprMeasured = Metrics.FlaggedRate(scores.Where((_, i) => !positive[i]), 0.5);
-                Progress.Note($"operating point: {target:P1} of held-out negatives at {rawThreshold:G4}, shifted to 0.5 (logit shift {-shift.Value:F3})");
+                Progress.Note($"operating point: {target:P1} of held-out negatives at {rawThreshold:G4}, shifted to 0.5 (bias {shift.Value:+0.000;-0.000})");
             }
 
             var at = Metrics.TprAtFpr(scores, positive, 0.01);
@@ -277,7 +279,7 @@ public static class TrainCommands
         if (shift is { } s)
         {
             // The retrained model keeps the calibration model's temperature, and its shift with it.
-            final.Bias[1] -= (float)s;
+            final.Bias[1] += (float)s;
         }
 
         return (final, new FitReport(chosenL2, temperature, holdAccuracy, auroc, threshold, tpr, shift, rawThreshold, operatingFprMeasured));
