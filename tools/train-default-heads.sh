@@ -24,12 +24,12 @@ if wanted needs-llm; then
     --out "$heads/needs-llm.head.json" --seed "$seed"
 fi
 
-# The guard's 0.5 point is shifted to 1% false positives on its hold-out (--operating-fpr), the router's threshold.
+# The guard's 0.5 point is shifted to 0.5% false positives on its hold-out (--operating-fpr), the router's threshold.
 if wanted guard; then
   hybridai train guard \
     --positives "$datasets/guard/jbb_pair_jbc_prompts.jsonl" "$datasets/guard/giskard_prompt_injections.csv" \
                 tools/Cli/TrainingData/guard-injections.csv \
     --negatives "$datasets/intent/banking77/train.csv" "$datasets/routing/mmlu_routing_labels.jsonl" \
                 tools/Cli/TrainingData/guard-benign-hard.csv tools/Cli/TrainingData/enterprise-intents.csv \
-    --out "$heads/guard.head.json" --operating-fpr 0.01 --seed "$seed"
+    --out "$heads/guard.head.json" --operating-fpr 0.005 --seed "$seed"
 fi

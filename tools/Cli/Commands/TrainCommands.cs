@@ -126,7 +126,7 @@ public static class TrainCommands
         var operatingFpr = new Option<double>("--operating-fpr")
         {
             Description = "False-positive rate on the hold-out's benign prompts that the head's 0.5 point is shifted to (the router blocks at 0.5)",
-            DefaultValueFactory = _ => 0.01,
+            DefaultValueFactory = _ => 0.005,
         };
         var l2 = new Option<double?>("--l2") { Description = "L2 regularisation (default: chosen by cross-validated AUROC from a grid)" };
         var command = new Command("guard", "Prompt-injection / jailbreak head: embedding + text features, class-balanced, sigmoid, 0.5 at the operating point.")
