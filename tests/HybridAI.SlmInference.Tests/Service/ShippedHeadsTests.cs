@@ -1,6 +1,7 @@
 using HybridAI.Contracts.Inference.V1;
 using HybridAI.SlmInference.Core.Heads;
 using HybridAI.SlmInference.Tests.Encoders;
+using HybridAI.Testing.Guard;
 
 namespace HybridAI.SlmInference.Tests.Service;
 
@@ -33,6 +34,39 @@ public sealed class ShippedHeadsTests(EncoderFixture encoder, ShippedHeadsTests.
         Assert.Equal("benign", response.Results[1].Heads[0].Label);
     }
 
+    public static TheoryData<string> HeldOutInjections => [.. GuardProbes.HeldOutInjections];
+
+    public static TheoryData<string> HeldOutBenignLookAlikes => [.. GuardProbes.HeldOutBenignLookAlikes];
+
+    // The router blocks at a guard score of 0.5 (Router:Policy:Thresholds:Guard); the head is trained so that 0.5 is
+    // its operating point. None of these prompts is in the training data (HybridAI.Cli.Tests checks that).
+    [Theory]
+    [MemberData(nameof(HeldOutInjections))]
+    public async Task TheGuardHeadScoresPromptInjectionsItNeverSawAtOrAboveOneHalf(string injection)
+    {
+        var score = await AttackScoreAsync(injection);
+        Assert.True(score >= 0.5, $"attack score {score:F4} for: {injection}");
+    }
+
+    [Theory]
+    [MemberData(nameof(HeldOutBenignLookAlikes))]
+    public async Task TheGuardHeadScoresBenignLookAlikesItNeverSawBelowOneHalf(string benign)
+    {
+        var score = await AttackScoreAsync(benign);
+        Assert.True(score < 0.5, $"attack score {score:F4} for: {benign}");
+    }
+
+    [Fact]
+    public void TheShippedGuardHeadRecordsOneHalfAsItsOperatingThreshold()
+    {
+        var file = HeadFile.Read(Path.Combine(AppContext.BaseDirectory, "heads", "guard.head.json"));
+        var training = file.Training!.Value;
+
+        Assert.Equal(0.5, training.GetProperty("operating_threshold").GetDouble());
+        Assert.Equal(0.005, training.GetProperty("operating_fpr").GetDouble());
+        Assert.InRange(training.GetProperty("holdout_fpr_at_operating_threshold").GetDouble(), 0, 0.0055);
+    }
+
     [Fact]
     public async Task OneCallAppliesEveryHeadAndMatchesTheHeadAppliedInProcess()
     {
@@ -55,5 +89,11 @@ public sealed class ShippedHeadsTests(EncoderFixture encoder, ShippedHeadsTests.
         var served = result.Heads.Single(h => h.Head == "needs-llm");
         Assert.Equal(expected.Label, served.Label);
         Assert.Equal(expected.Confidence, served.Confidence, 4);
+    }
+
+    private async Task<double> AttackScoreAsync(string text)
+    {
+        var response = await host.Client.ClassifyAsync(new ClassifyRequest { Heads = { "guard" }, Texts = { text } }, cancellationToken: Ct);
+        return response.Results[0].Heads[0].Scores.Single(s => s.Label == "attack").Score;
     }
 }

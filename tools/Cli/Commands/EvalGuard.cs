@@ -8,7 +8,8 @@ namespace HybridAI.Cli.Commands;
 
 /// <summary>
 /// <c>hybridai eval guard</c>: with positives and negatives, AUROC and the true-positive rate at ≤ 1% false positives;
-/// at the head's own operating threshold (recorded at training), the false-positive and true-positive rates.
+/// at the head's own operating threshold (0.5 for heads trained to an operating point, else the 1%-FPR threshold recorded
+/// at training), the false-positive and true-positive rates.
 /// </summary>
 public static class EvalGuard
 {
@@ -20,7 +21,8 @@ public static class EvalGuard
         var negatives = new Option<FileInfo[]>("--negatives") { Description = "Benign prompts (repeatable)", AllowMultipleArgumentsPerToken = true };
         var where = new Option<string?>("--where") { Description = "Only rows with column=value (e.g. XSTest's label=safe)" };
         var holdout = new Option<double>("--holdout") { Description = "Evaluate only the held-out share `train guard --holdout` left out (same --seed)", DefaultValueFactory = _ => 0 };
-        var command = new Command("guard", "Prompt-injection / jailbreak detection quality.") { head, positives, negatives, where, holdout };
+        var dump = new Option<FileInfo?>("--scores-out") { Description = "Also write each prompt's score as CSV (prompt,attack,score), to see which prompts are missed or over-blocked" };
+        var command = new Command("guard", "Prompt-injection / jailbreak detection quality.") { head, positives, negatives, where, holdout, dump };
         common.AddTo(command);
         command.SetAction((result, ct) =>
         {
@@ -49,13 +51,25 @@ public static class EvalGuard
             var embeddings = encoder.Embed(texts, "prompts", ct);
             var scores = texts.Select((t, i) => runner.Positive(embeddings, i, t)).ToArray();
             var isPositive = texts.Select((_, i) => i < pos.Length).ToArray();
-            var threshold = runner.TrainingNumber("threshold_at_1pct_fpr") ?? 0.5;
+            // Heads trained to an operating point flag at 0.5, as the router does; older heads recorded their 1%-FPR threshold.
+            if (result.GetValue(dump) is { } dumpFile)
+            {
+                using var writer = new StreamWriter(dumpFile.FullName);
+                writer.WriteLine("prompt,attack,score");
+                for (var i = 0; i < texts.Length; i++)
+                {
+                    var quoted = "\"" + texts[i].Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+                    writer.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{quoted},{(isPositive[i] ? 1 : 0)},{scores[i]:R}"));
+                }
+            }
+
+            var threshold = runner.TrainingNumber("operating_threshold") ?? runner.TrainingNumber("threshold_at_1pct_fpr") ?? 0.5;
 
             var json = new Dictionary<string, object> { ["n_pos"] = pos.Length, ["n_neg"] = neg.Length, ["threshold"] = Math.Round(threshold, 6) };
             var table = new ConsoleTable("metric", "value");
             table.Add("attacks", pos.Length);
             table.Add("benign", neg.Length);
-            table.Add("head threshold (1% FPR at training)", threshold);
+            table.Add("head operating threshold (from training)", threshold);
             if (pos.Length > 0 && neg.Length > 0)
             {
                 var auroc = Metrics.Auroc(scores, isPositive);

@@ -123,7 +123,16 @@ public static class TrainCommands
         var output = new Option<FileInfo>("--out") { Description = "Head file to write (*.head.json)", Required = true };
         var holdout = new Option<double>("--holdout") { Description = "Share of each class held out to pick the threshold at 1% FPR", DefaultValueFactory = _ => 0.2 };
         var keepOut = new Option<bool>("--keep-holdout-out") { Description = "Do not retrain on the hold-out at the end, so `eval guard --holdout` measures unseen prompts" };
-        var command = new Command("guard", "Prompt-injection / jailbreak head: embedding + text features, class-balanced, sigmoid.") { positives, negatives, output, holdout, keepOut };
+        var operatingFpr = new Option<double>("--operating-fpr")
+        {
+            Description = "False-positive rate on the hold-out's benign prompts that the head's 0.5 point is shifted to (the router blocks at 0.5)",
+            DefaultValueFactory = _ => 0.005,
+        };
+        var l2 = new Option<double?>("--l2") { Description = "L2 regularisation (default: chosen by cross-validated AUROC from a grid)" };
+        var command = new Command("guard", "Prompt-injection / jailbreak head: embedding + text features, class-balanced, sigmoid, 0.5 at the operating point.")
+        {
+            positives, negatives, output, holdout, keepOut, operatingFpr, l2,
+        };
         common.AddTo(command, training: true);
         command.SetAction(async (result, ct) =>
         {
@@ -139,27 +148,44 @@ public static class TrainCommands
             var embeddings = encoder.Embed(texts, "prompts", ct).For(pooling);
             var features = FeatureMatrix.FitFeatures(texts, TextFeatures.Names);
             var x = FeatureMatrix.Build(embeddings, texts, features);
+            var fpr = result.GetValue(operatingFpr);
+            if (fpr is not (> 0 and < 0.5))
+            {
+                throw new ArgumentException("--operating-fpr must be above 0 and below 0.5.");
+            }
+
             var weights = new[] { texts.Length / (2.0 * neg.Length), texts.Length / (2.0 * pos.Length) };
             var (model, report) = Fit(x, y, 2, weights, seed, ct, rankMetric: true, holdoutShare: result.GetValue(holdout),
-                finalOnHoldoutTrainOnly: result.GetValue(keepOut));
+                finalOnHoldoutTrainOnly: result.GetValue(keepOut), operatingFpr: fpr, grid: result.GetValue(l2) is { } fixedL2 ? [fixedL2] : null);
             var head = HeadBuilder.Sigmoid("guard", "benign", "attack", model, encoder.Name, encoder.Sha256, encoder.Dimensions, pooling, features,
-                Training(result.GetValue(positives)![0], texts.Length, report, seed));
+                Training(result.GetValue(positives)![0], texts.Length, report, seed,
+                    ("positives", result.GetValue(positives)!.Select(f => f.Name).ToArray()),
+                    ("negatives", result.GetValue(negatives)!.Select(f => f.Name).ToArray()),
+                    ("attacks", pos.Length), ("benign", neg.Length), ("operating_fpr", fpr), ("operating_threshold", 0.5),
+                    ("bias_shift", report.BiasShift), ("threshold_before_shift", report.ThresholdBeforeShift),
+                    ("holdout_fpr_at_operating_threshold", report.FprAtOperatingThreshold)));
             await WriteAsync(head, result.GetValue(output)!);
             return 0;
         });
         return command;
     }
 
-    /// <summary>Fit report: chosen regularisation, temperature and held-out figures.</summary>
-    internal sealed record FitReport(double L2, double Temperature, double HoldoutAccuracy, double? HoldoutAuroc, double? ThresholdAt1PctFpr, double? TprAt1PctFpr);
+    /// <summary>
+    /// Fit report: chosen regularisation, temperature and held-out figures; for a binary head fitted to an operating
+    /// point, what was added to the positive class's bias, the threshold before that shift and the false-positive rate at 0.5.
+    /// </summary>
+    internal sealed record FitReport(double L2, double Temperature, double HoldoutAccuracy, double? HoldoutAuroc, double? ThresholdAt1PctFpr, double? TprAt1PctFpr,
+        double? BiasShift = null, double? ThresholdBeforeShift = null, double? FprAtOperatingThreshold = null);
 
     /// <summary>
     /// Picks L2 by stratified k-fold cross-validation (accuracy, or AUROC for binary heads), fits the temperature on a
-    /// stratified hold-out, then retrains on all data with that L2 and keeps the temperature.
+    /// stratified hold-out, then retrains on all data with that L2 and keeps the temperature. With
+    /// <paramref name="operatingFpr"/> (binary heads), the bias is then shifted so that the score at which that share of
+    /// the hold-out's negatives is flagged becomes exactly 0.5: the head's natural threshold is its operating point.
     /// </summary>
     internal static (LinearModel Model, FitReport Report) Fit(float[][] x, int[] y, int classes, double[]? classWeights, int seed,
         CancellationToken ct, bool rankMetric = false, double holdoutShare = 0.1, double[]? grid = null, int folds = 3, string[]? groups = null,
-        bool finalOnHoldoutTrainOnly = false)
+        bool finalOnHoldoutTrainOnly = false, double? operatingFpr = null)
     {
         var candidates = new List<double>(grid ?? L2Grid);
         var chosenL2 = candidates[0];
@@ -216,12 +242,25 @@ public static class TrainCommands
             new SoftmaxRegression.Settings(chosenL2, ClassWeights: classWeights), cancellationToken: ct);
         var temperature = SoftmaxRegression.FitTemperature(calibration, xHold, yHold);
         calibration.Temperature = temperature;
-        double? threshold = null, tpr = null, auroc = null;
+        double? threshold = null, tpr = null, auroc = null, shift = null, rawThreshold = null, operatingFprMeasured = null;
         if (classes == 2)
         {
-            var scores = Positives(calibration, xHold);
             var positive = yHold.Select(v => v == 1).ToArray();
+            var scores = Positives(calibration, xHold);
             auroc = Metrics.Auroc(scores, positive);
+            if (operatingFpr is { } target)
+            {
+                // Class weighting balances the loss, but on separable data it leaves the decision point wherever the
+                // unregularised bias lands, far from where the negatives end. Shifting the logit so that the hold-out's
+                // target-FPR threshold maps to 0.5 makes 0.5 mean "the operating point", for the router and any reader.
+                rawThreshold = Metrics.TprAtFpr(scores, positive, target).Threshold;
+                shift = -temperature * Logit(rawThreshold.Value);
+                calibration.Bias[1] += (float)shift.Value;
+                scores = Positives(calibration, xHold);
+                operatingFprMeasured = Metrics.FlaggedRate(scores.Where((_, i) => !positive[i]), 0.5);
+                Progress.Note($"operating point: {target:P1} of held-out negatives at {rawThreshold:G4}, shifted to 0.5 (bias {shift.Value:+0.000;-0.000})");
+            }
+
             var at = Metrics.TprAtFpr(scores, positive, 0.01);
             (threshold, tpr) = (at.Threshold, at.Tpr);
         }
@@ -230,14 +269,27 @@ public static class TrainCommands
         if (finalOnHoldoutTrainOnly)
         {
             Progress.Note($"chosen l2 {chosenL2:G2}, temperature {temperature:F3}, held-out accuracy {holdAccuracy:F4}; the hold-out stays unseen");
-            return (calibration, new FitReport(chosenL2, temperature, holdAccuracy, auroc, threshold, tpr));
+            return (calibration, new FitReport(chosenL2, temperature, holdAccuracy, auroc, threshold, tpr, shift, rawThreshold, operatingFprMeasured));
         }
 
         Progress.Note($"chosen l2 {chosenL2:G2}, temperature {temperature:F3}, held-out accuracy {holdAccuracy:F4}; retraining on all {x.Length} examples");
         var final = SoftmaxRegression.Train(x, y, classes, new SoftmaxRegression.Settings(chosenL2, ClassWeights: classWeights),
             (i, loss) => { if (i % 25 == 0) { Progress.Note($"  iteration {i}: loss {loss:F5}"); } }, ct);
         final.Temperature = temperature;
-        return (final, new FitReport(chosenL2, temperature, holdAccuracy, auroc, threshold, tpr));
+        if (shift is { } s)
+        {
+            // The retrained model keeps the calibration model's temperature, and its shift with it.
+            final.Bias[1] += (float)s;
+        }
+
+        return (final, new FitReport(chosenL2, temperature, holdAccuracy, auroc, threshold, tpr, shift, rawThreshold, operatingFprMeasured));
+    }
+
+    /// <summary>The log-odds of a probability, clamped away from 0 and 1 so a saturated threshold stays finite.</summary>
+    internal static double Logit(double p)
+    {
+        var q = Math.Clamp(p, 1e-12, 1 - 1e-12);
+        return Math.Log(q / (1 - q));
     }
 
     private static double Score(LinearModel model, float[][] x, int[] y, bool rankMetric) =>
