@@ -99,6 +99,17 @@ public sealed class LocalEndpointTests(HybridSuite suite) : IDisposable
         Assert.Equal("invalid_request_error", error.GetProperty("type").GetString());
     }
 
+    [Fact]
+    public async Task InvalidUnicodeInAMessageIsABadRequestNamingTheField()
+    {
+        using var content = new StringContent("{\"messages\": [{\"role\": \"user\", \"content\": \"broken \\ud800 text\"}]}", System.Text.Encoding.UTF8, "application/json");
+        using var response = await _http.PostAsync(new Uri("/v1/chat/completions", UriKind.Relative), content, Ct);
+        var error = (await response.Content.ReadFromJsonAsync<JsonElement>(Ct)).GetProperty("error");
+
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("messages[0].content", error.GetProperty("param").GetString());
+    }
+
     private async Task<JsonElement> GetAsync(string path)
     {
         using var response = await _http.GetAsync(new Uri(path, UriKind.Relative), Ct);

@@ -20,8 +20,11 @@ public sealed record Routed(int Status, JsonElement Json, IReadOnlyDictionary<st
 
     public string Header(string name) => Headers.TryGetValue(name, out var value) ? value : "";
 
-    /// <summary>A unique marker for one test's prompts, so upstream records and cache entries are the test's own.</summary>
-    public static string Marker() => $"[t{Guid.NewGuid():N}]";
+    /// <summary>
+    /// A unique marker for one test's prompts, so upstream records and cache entries are the test's own. It reads like
+    /// a case number a user would write: random identifiers in brackets can move the guard's score.
+    /// </summary>
+    public static string Marker() => $"Case {Random.Shared.NextInt64(1_000_000_000, 9_999_999_999)}.";
 
     public static object Body(string prompt, string model = "hybrid-auto") =>
         new { model, messages = new[] { new { role = "user", content = prompt } } };
