@@ -86,6 +86,7 @@ public sealed class RecordingBackend : IAsyncDisposable
     private async Task StreamAsync(HttpContext context)
     {
         context.Response.ContentType = "text/event-stream";
+        await context.Response.Body.FlushAsync(context.RequestAborted);
         for (var i = 1; i <= 3; i++)
         {
             await _streamGate.WaitAsync(TimeSpan.FromSeconds(10), context.RequestAborted);
