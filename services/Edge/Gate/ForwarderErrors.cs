@@ -24,7 +24,7 @@ public sealed class ForwarderErrors(RequestDelegate next, EdgeTelemetry telemetr
             ForwarderError.NoAvailableDestinations => EdgeError.NoDestination(),
             ForwarderError.RequestTimedOut => EdgeError.GatewayTimeout(),
             ForwarderError.RequestBodyClient or ForwarderError.RequestBodyCanceled =>
-                EdgeError.BadRequestBody(failure.Exception is BadHttpRequestException bad ? bad.StatusCode : context.Response.StatusCode),
+                EdgeError.BadRequestBody(ClientStatus(failure.Exception) ?? context.Response.StatusCode),
             ForwarderError.RequestCanceled => null,
             _ => EdgeError.BadGateway(),
         };
@@ -36,4 +36,13 @@ public sealed class ForwarderErrors(RequestDelegate next, EdgeTelemetry telemetr
         telemetry.Refused(error.Code, error.Status);
         await EdgeErrorWriter.WriteAsync(context, error);
     }
+
+    /// <summary>The status Kestrel chose for a bad request body (413 too large, 408 too slow), wherever YARP wrapped it.</summary>
+    private static int? ClientStatus(Exception? e) => e switch
+    {
+        BadHttpRequestException bad => bad.StatusCode,
+        AggregateException all => all.InnerExceptions.Select(ClientStatus).FirstOrDefault(s => s is not null),
+        { InnerException: { } inner } => ClientStatus(inner),
+        _ => null,
+    };
 }
