@@ -21,6 +21,7 @@ public sealed partial class ReceiptRecorder : IHostedService, IDisposable
     private readonly IOptions<RouterOptions> _options;
     private readonly ILogger<ReceiptRecorder> _logger;
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
     private Task? _writer;
     private int _writing;
 
@@ -150,8 +151,12 @@ public sealed partial class ReceiptRecorder : IHostedService, IDisposable
 
     public void Dispose()
     {
-        _stopping.Cancel();
-        _stopping.Dispose();
+        // The container disposes this twice: as the singleton and as the hosted service resolved from it.
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Writing {Count} receipts to the outbox failed ({Error}); retrying in {Delay}, requests wait meanwhile")]
