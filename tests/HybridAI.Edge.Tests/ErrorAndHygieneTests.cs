@@ -14,6 +14,7 @@ public sealed class ErrorAndHygieneTests(GatewayFixture edge)
     [Theory]
     [InlineData("/nothing-here")]
     [InlineData("/v2/chat/completions")]
+    [InlineData("/v1/completions")]
     public async Task AnUnsupportedPathIsAnswered404(string path)
     {
         var response = await edge.Anonymous.GetAsync(new Uri(path, UriKind.Relative), Ct);

@@ -88,7 +88,7 @@ public sealed class LimitTests(GatewayFixture edge)
         using var client = edge.ClientWith(key.Key);
         // The first event goes out at once: the edge, like any proxy, sends the response head with the first body bytes.
         edge.Backend.ReleaseStreamEvent();
-        using var response = await client.GetAsync(new Uri("/v1/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
+        using var response = await client.GetAsync(new Uri("/v1/models/stream", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead, Ct);
         if (response.Content.Headers.ContentType?.MediaType != "text/event-stream")
         {
             Assert.Fail(await DescribeAsync(response));
@@ -125,7 +125,7 @@ public sealed class LimitTests(GatewayFixture edge)
         var key = await edge.NewTenantAsync();
         using var client = edge.ClientWith(key.Key);
 
-        var response = await client.GetAsync(new Uri("/v1/silent", UriKind.Relative), Ct);
+        var response = await client.GetAsync(new Uri("/v1/models/silent", UriKind.Relative), Ct);
 
         await OpenAiErrors.AssertAsync(response, HttpStatusCode.GatewayTimeout, "upstream_timeout");
     }

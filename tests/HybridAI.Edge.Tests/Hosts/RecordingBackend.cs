@@ -15,8 +15,8 @@ namespace HybridAI.Edge.Tests.Hosts;
 
 /// <summary>
 /// What the edge forwards to, seen from behind it: a Kestrel server on an HTTP/1.1+HTTP/2 port and an h2c port that
-/// answers every HTTP request with the method, path and headers it received (JSON), streams SSE on <c>/v1/stream</c>
-/// one event at a time as the test releases them, stays silent on <c>/v1/silent</c>, and serves
+/// answers every HTTP request with the method, path and headers it received (JSON), streams SSE on <c>/v1/models/stream</c>
+/// one event at a time as the test releases them, stays silent on <c>/v1/models/silent</c>, and serves
 /// <c>hybridai.router.v1.RouterService/ListModels</c> echoing the stamped headers as model fields.
 /// </summary>
 public sealed class RecordingBackend : IAsyncDisposable
@@ -35,7 +35,7 @@ public sealed class RecordingBackend : IAsyncDisposable
 
     public int GrpcPort { get; }
 
-    /// <summary>Lets the next SSE event of <c>/v1/stream</c> go out.</summary>
+    /// <summary>Lets the next SSE event of <c>/v1/models/stream</c> go out.</summary>
     public void ReleaseStreamEvent() => _streamGate.Release();
 
     public Dictionary<string, string?> DiscoverySettings(string name) => new()
@@ -60,8 +60,8 @@ public sealed class RecordingBackend : IAsyncDisposable
         var app = builder.Build();
         var backend = new RecordingBackend(app, httpPort, grpcPort);
         app.MapGrpcService<EchoRouterService>();
-        app.MapGet("/v1/stream", backend.StreamAsync);
-        app.MapGet("/v1/silent", static async (HttpContext c) => await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted));
+        app.MapGet("/v1/models/stream", backend.StreamAsync);
+        app.MapGet("/v1/models/silent", static async (HttpContext c) => await Task.Delay(TimeSpan.FromSeconds(30), c.RequestAborted));
         app.MapFallback(EchoAsync);
         await app.StartAsync(cancellationToken);
         return backend;
