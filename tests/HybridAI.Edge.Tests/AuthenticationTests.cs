@@ -18,6 +18,7 @@ public sealed class AuthenticationTests(GatewayFixture edge)
         var response = await edge.Anonymous.GetAsync(new Uri("/v1/models", UriKind.Relative), Ct);
 
         await OpenAiErrors.AssertAsync(response, HttpStatusCode.Unauthorized, "missing_api_key");
+        Assert.Equal("Bearer", Assert.Single(response.Headers.WwwAuthenticate).Scheme);
     }
 
     [Theory]

@@ -29,6 +29,11 @@ public static class EdgeErrorWriter
         }
 
         response.Clear();
+        if (error.Status == StatusCodes.Status401Unauthorized)
+        {
+            response.Headers.WWWAuthenticate = "Bearer";
+        }
+
         if (error.RetryAfterSeconds is { } retry)
         {
             response.Headers.RetryAfter = retry.ToString(System.Globalization.CultureInfo.InvariantCulture);
