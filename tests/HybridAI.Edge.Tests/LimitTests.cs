@@ -2,6 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using Google.Rpc;
+using Grpc.Core;
+using HybridAI.Contracts.Router.V1;
 using HybridAI.Edge.Tests.Hosts;
 
 namespace HybridAI.Edge.Tests;
@@ -79,6 +82,23 @@ public sealed class LimitTests(GatewayFixture edge)
         using var stranger = edge.ClientWith(otherTenant.Key);
         Assert.Equal(HttpStatusCode.OK, (await neighbour.GetAsync(new Uri("/v1/models", UriKind.Relative), Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await stranger.GetAsync(new Uri("/v1/models", UriKind.Relative), Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task AGrpcFloodIsResourceExhaustedWithARetryHint()
+    {
+        var key = await edge.NewTenantAsync("""{ "key_rate_limits": { "requests_per_minute": 1 } }""");
+        using var channel = edge.GrpcChannel();
+        var router = new RouterService.RouterServiceClient(channel);
+        var credentials = new Metadata { { "authorization", $"Bearer {key.Key}" } };
+
+        await router.ListModelsAsync(new ListModelsRequest(), credentials, cancellationToken: Ct);
+        var error = await Assert.ThrowsAsync<RpcException>(async () => await router.ListModelsAsync(new ListModelsRequest(), credentials, cancellationToken: Ct));
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        var retry = error.GetRpcStatus()?.GetDetail<RetryInfo>();
+        Assert.NotNull(retry);
+        Assert.InRange(retry.RetryDelay.ToTimeSpan(), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
     }
 
     [Fact]
