@@ -151,7 +151,9 @@ public sealed class EdgeOverheadSuite : IBenchmarkSuite
         }
 
         md.AppendLine();
-        md.AppendLine("Direct: the upstream itself. Bare YARP: one route, no middleware. Edge alone: HybridAI's edge with the upstream in the router's place (key check against the cached governance answer, internal headers stripped, tenant stamped, policy-cache lookup for rate limits, request id, YARP). Edge + router: the LLM route as deployed, `hybrid-llm` with the response cache off: edge → router (PII scan, one slm-inference Classify call on the CPU encoder and heads, policy, budget reservation and settlement in governance, receipt) → llm-proxy (gRPC) → upstream. Portkey: `node build/start-server.js` with `x-portkey-provider: openai` and `x-portkey-custom-host` pointing at the same upstream.");
+        md.AppendLine("Direct: the upstream itself. Bare YARP: one route, no middleware. Edge alone: HybridAI's edge with the upstream in the router's place (key check against the cached governance answer, internal headers stripped, tenant stamped, policy-cache lookup for rate limits, request id, YARP). Edge + router: the LLM route as deployed, `hybrid-llm` with the response cache off: edge → router (PII scan, one slm-inference Classify call on the CPU encoder and heads, policy, budget reservation and settlement in governance, receipt) → llm-proxy (gRPC) → upstream. Portkey: installed with `npm install --prefix <dir> @portkey-ai/gateway@1.15.2`, started as `node build/start-server.js --headless`, called with `x-portkey-provider: openai` and `x-portkey-custom-host` pointing at the same upstream.");
+        md.AppendLine();
+        md.AppendLine("Reading: the edge itself (gate + YARP) costs about what bare YARP does. Most of the LLM route's cost is the router's per-request work before the upstream call, mainly the slm-inference Classify pass (MiniLM encoder + heads on the CPU, which signals need and fail closed without), and at concurrency 32 that work competes for the same 2 cores as everything else.");
         return md.ToString();
     }
 
