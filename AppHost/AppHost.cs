@@ -41,6 +41,7 @@ var router = builder.AddService<Projects.HybridAI_Router>(ServiceNames.Router)
 // Edge: the only public door.
 builder.AddService<Projects.HybridAI_Edge>(ServiceNames.Edge, settings.EdgePort, settings.EdgeGrpcPort)
     .WithExternalHttpEndpoints()
+    .WithEnvironment("Edge__AdminApiKey", adminApiKey)
     .WithReference(router).WaitFor(router)
     .WithReference(retrieval).WaitFor(retrieval)
     .WithReference(governance).WaitFor(governance);

@@ -117,6 +117,8 @@ public sealed class AppModelTests
         var env = await EnvironmentOf(builder.Resources.Single(r => r.Name == "governance"));
         Assert.Equal("{admin-api-key.value}", env["Governance__AdminApiKey"]);
         Assert.Equal("{dev-api-key.value}", env["Governance__DevApiKey"]);
+        var edge = await EnvironmentOf(builder.Resources.Single(r => r.Name == "edge"));
+        Assert.Equal("{admin-api-key.value}", edge["Edge__AdminApiKey"]);
     }
 
     [Fact]
