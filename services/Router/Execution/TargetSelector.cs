@@ -20,6 +20,13 @@ public static class TargetSelector
         ChatCall call, TenantPolicy tenant, PolicyDecision decision, RequestSignals signals, CatalogueSnapshot catalogue,
         LatencyTracker latency, int? maxTokens)
     {
+        if (catalogue.Models.Count == 0)
+        {
+            throw RoutingException.Unavailable("no_llm_configured",
+                "No LLM is configured: llm-proxy's catalogue (LlmProxy:Models) is empty, so only the SLM tier can answer (FAQ matches, a local generator). " +
+                "Locally, set the AppHost parameter llm-endpoint (README, Parameters and secrets).");
+        }
+
         IEnumerable<CatalogueModel> pool = tenant.AllowedTargets.Count == 0
             ? catalogue.Models
             : tenant.AllowedTargets.Select(catalogue.Find).OfType<CatalogueModel>();

@@ -71,8 +71,9 @@ public sealed partial class RoutingPipeline(
             if (decision.Cascade && !CanEscalate(request, snapshot))
             {
                 // Escalating would fail (sensitive data with no allowed LLM target): the local answer is the best there is.
+                // Noted before the deciding rule's reason, which stays the decision's summary (x-hybridai-reason).
                 decision.Cascade = false;
-                decision.Reasons.Add("no cascade: no LLM target may serve this request, so the local answer stands");
+                decision.Reasons.Insert(Math.Max(0, decision.Reasons.Count - 1), "no cascade: no LLM target may serve this request, so the local answer stands");
             }
         }
     }
@@ -100,7 +101,7 @@ public sealed partial class RoutingPipeline(
         {
             request.Chain = TargetSelector.Select(request.Call, request.Tenant!, request.Decision!, request.Signals!, snapshot, latency, request.MaxTokens);
         }
-        catch (RoutingException)
+        catch (RoutingException e) when (e.Kind == FailureKind.Blocked)
         {
             throw Blocked(request);
         }

@@ -16,8 +16,8 @@ public sealed class GovernanceTests(HybridSuite suite)
 
         var routed = await Routed.PostAsync(http, $"{marker} Write a detailed 2,000-word essay on the history of the printing press.");
 
-        Assert.InRange(routed.Status, 400, 499);
-        Assert.Contains("budget", routed.Json.GetProperty("error").GetProperty("code").GetString(), StringComparison.Ordinal);
+        Assert.True(routed.Status is >= 400 and < 500, routed.Json.ToString());
+        Assert.True(routed.Json.GetProperty("error").GetProperty("code").GetString()!.Contains("budget", StringComparison.Ordinal), routed.Json.ToString());
         Assert.DoesNotContain(suite.Primary.Requests.Concat(suite.Backup.Requests), r => r.Body.Contains(marker, StringComparison.Ordinal));
     }
 

@@ -61,6 +61,9 @@ public sealed class HybridSuite : IAsyncLifetime
 
     public LoopbackService<RouterOptions> Router { get; private set; } = null!;
 
+    /// <summary>A router whose llm-proxy has an empty catalogue, as local mode runs before an LLM is configured.</summary>
+    public LoopbackService<RouterOptions> NoLlmRouter { get; private set; } = null!;
+
     /// <summary>A second router whose SLM tier has a local generator (<c>tiny-unsure</c>), for cascade tests.</summary>
     public LoopbackService<RouterOptions> CascadeRouter { get; private set; } = null!;
 
@@ -121,6 +124,8 @@ public sealed class HybridSuite : IAsyncLifetime
         await CreateTenantAsync(AuditedTenant, policy: null);
         await CreateTenantAsync(PinnedTenant, policy: new { overrides = new[] { new { intent = "translation", target = BackupModel } } });
 
+        var emptyLlm = Start(new LoopbackService<LlmProxyOptions>("llm-proxy", new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }));
+
         var backends = Merge(inference.DiscoverySettings(), llm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings());
 
         // As local mode ships: no generative weights, so what the SLM tier does not answer goes to the LLM tier.
@@ -128,6 +133,11 @@ public sealed class HybridSuite : IAsyncLifetime
         {
             ["Router:Slm:Generator"] = "none",
         })));
+
+        // As a fresh local setup without the llm-endpoint parameter: llm-proxy has no model at all.
+        NoLlmRouter = Start(new LoopbackService<RouterOptions>("router", Merge(
+            inference.DiscoverySettings(), emptyLlm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings(),
+            RouterSettings("no-llm-router"), new() { ["Router:Slm:Generator"] = "none" })));
 
         // With a local generator whose answers are always unsure: the cascade escalates them.
         CascadeRouter = Start(new LoopbackService<RouterOptions>("router", Merge(backends, RouterSettings("cascade-router"), new()
@@ -218,6 +228,10 @@ public sealed class HybridSuite : IAsyncLifetime
 
     private Dictionary<string, string?> RouterSettings(string name) => new()
     {
+        // These tests are about the pipeline, not the guard head's boundary (its false-positive rate is measured in
+        // docs/benchmarks.md): a random case number can move an ordinary prompt near 0.5, while the attacks used here
+        // score above 0.99.
+        ["Router:Policy:Thresholds:Guard"] = "0.9",
         ["ConnectionStrings:redis"] = Redis.ConnectionString,
         ["GovernanceClient:OutboxPath"] = Path.Combine(_root, name + "-outbox.db"),
         ["GovernanceClient:InitialRetryDelay"] = "00:00:00.050",

@@ -182,6 +182,24 @@ public sealed class RoutingTests(HybridSuite suite)
     }
 
     [Fact]
+    public async Task WithoutAnyLlmConfiguredFaqStillAnswersAndOtherRequestsSayHowToConfigureOne()
+    {
+        using var http = new HttpClient { BaseAddress = suite.NoLlmRouter.HttpAddress };
+        http.DefaultRequestHeaders.Add("x-hybridai-tenant", "dev");
+
+        var faq = await Routed.PostAsync(http, "Are you open on public holidays?");
+        var other = await Routed.PostAsync(http, $"{Routed.Marker()} Plan a three-day offsite agenda for twelve engineers.");
+
+        Assert.Equal(200, faq.Status);
+        Assert.Equal("slm", faq.Route);
+        Assert.StartsWith("rule faq", faq.Reason, StringComparison.Ordinal);
+        Assert.Equal(503, other.Status);
+        var error = other.Json.GetProperty("error");
+        Assert.Equal("no_llm_configured", error.GetProperty("code").GetString());
+        Assert.Contains("llm-endpoint", error.GetProperty("message").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RequestWithoutTheEdgeStampedTenantIsRefusedWithAnOpenAiError()
     {
         using var http = new HttpClient { BaseAddress = suite.Router.HttpAddress };
