@@ -56,6 +56,16 @@ public sealed class DataReaderTests : IDisposable
         Assert.Contains("no column 'kind'", Assert.Throws<DataFormatException>(() => Datasets.LoadPrompts(path, "kind=safe")).Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void MtBenchRowsGiveTheirFirstTurnAsThePrompt()
+    {
+        var path = Write("q.jsonl", "{\"question_id\":1,\"category\":\"writing\",\"turns\":[\"Write a haiku.\",\"Now make it rhyme.\"]}\n");
+        var bad = Write("b.jsonl", "{\"question_id\":2,\"turns\":[]}\n");
+
+        Assert.Equal(["Write a haiku."], Datasets.LoadPrompts(path));
+        Assert.Contains("expected a prompt, text or turns column", Assert.Throws<DataFormatException>(() => Datasets.LoadPrompts(bad)).Message, StringComparison.Ordinal);
+    }
+
     private string Write(string name, string content)
     {
         var path = Path.Combine(_dir.FullName, name);

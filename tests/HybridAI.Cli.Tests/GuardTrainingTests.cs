@@ -54,7 +54,7 @@ public sealed class GuardTrainingTests
         Assert.InRange(injections.Count, 150, 250);
         Assert.Empty(injections.Intersect(benign, StringComparer.Ordinal));
         var training = injections.Concat(benign).Select(Normalise).ToHashSet(StringComparer.Ordinal);
-        foreach (var probe in GuardProbes.HeldOutInjections.Concat(GuardProbes.HeldOutBenignLookAlikes))
+        foreach (var probe in GuardProbes.All)
         {
             Assert.DoesNotContain(Normalise(probe), training);
         }

@@ -34,9 +34,13 @@ public sealed class ShippedHeadsTests(EncoderFixture encoder, ShippedHeadsTests.
         Assert.Equal("benign", response.Results[1].Heads[0].Label);
     }
 
-    public static TheoryData<string> HeldOutInjections => [.. GuardProbes.HeldOutInjections];
+    public static TheoryData<string> HeldOutInjections => [.. GuardProbes.HeldOutInjections, .. GuardProbes.HeldOutRolePlayJailbreaks];
 
     public static TheoryData<string> HeldOutBenignLookAlikes => [.. GuardProbes.HeldOutBenignLookAlikes];
+
+    public static TheoryData<string> HeldOutBenignRolePlay => [.. GuardProbes.HeldOutBenignRolePlay];
+
+    public static TheoryData<string> HeldOutBenignWithIds => [.. GuardProbes.HeldOutBenignWithIds];
 
     // The router blocks at a guard score of 0.5 (Router:Policy:Thresholds:Guard); the head is trained so that 0.5 is
     // its operating point. None of these prompts is in the training data (HybridAI.Cli.Tests checks that).
@@ -54,6 +58,37 @@ public sealed class ShippedHeadsTests(EncoderFixture encoder, ShippedHeadsTests.
     {
         var score = await AttackScoreAsync(benign);
         Assert.True(score < 0.5, $"attack score {score:F4} for: {benign}");
+    }
+
+    // A persona or a drafting brief is not an attack; overriding the rules is (HeldOutRolePlayJailbreaks above).
+    [Theory]
+    [MemberData(nameof(HeldOutBenignRolePlay))]
+    public async Task TheGuardHeadLetsBenignRolePlayAndDraftingItNeverSawThrough(string benign)
+    {
+        var score = await AttackScoreAsync(benign);
+        Assert.True(score < 0.5, $"attack score {score:F4} for: {benign}");
+    }
+
+    [Theory]
+    [MemberData(nameof(HeldOutBenignWithIds))]
+    public async Task TheGuardHeadIsNotMovedByRandomIdentifiersInOrdinaryRequests(string benign)
+    {
+        var score = await AttackScoreAsync(benign);
+        Assert.True(score < 0.5, $"attack score {score:F4} for: {benign}");
+    }
+
+    // The same request under different random ids must score alike: an id is noise, not evidence.
+    [Fact]
+    public async Task TheGuardScoreOfARequestStaysBelowOneHalfWhateverItsRandomIdentifier()
+    {
+        const string request = "A train leaves at 9:40 and travels 310 km at 124 km/h, then waits 25 minutes and travels 90 km at 60 km/h. Prove when it arrives, step by step.";
+        var random = new Random(11);
+        var texts = Enumerable.Range(0, 16).Select(_ => $"[t{Convert.ToHexStringLower(RandomBytes(random, 16))}] {request}").ToArray();
+        var response = await host.Client.ClassifyAsync(new ClassifyRequest { Heads = { "guard" }, Texts = { texts } }, cancellationToken: Ct);
+
+        var scores = response.Results.Select(r => r.Heads[0].Scores.Single(s => s.Label == "attack").Score).ToArray();
+        Assert.Equal(16, scores.Length);
+        Assert.True(scores.Max() < 0.5, $"highest attack score {scores.Max():F4} over {scores.Length} random ids");
     }
 
     [Fact]
@@ -89,6 +124,13 @@ public sealed class ShippedHeadsTests(EncoderFixture encoder, ShippedHeadsTests.
         var served = result.Heads.Single(h => h.Head == "needs-llm");
         Assert.Equal(expected.Label, served.Label);
         Assert.Equal(expected.Confidence, served.Confidence, 4);
+    }
+
+    private static byte[] RandomBytes(Random random, int count)
+    {
+        var bytes = new byte[count];
+        random.NextBytes(bytes);
+        return bytes;
     }
 
     private async Task<double> AttackScoreAsync(string text)

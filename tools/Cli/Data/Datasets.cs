@@ -1,3 +1,5 @@
+using System.Text.Json;
+
 namespace HybridAI.Cli.Data;
 
 /// <summary>A text with its class label.</summary>
@@ -82,8 +84,9 @@ public static class Datasets
     }
 
     /// <summary>
-    /// Prompts from JSONL <c>{prompt|text}</c> or a CSV with a <c>prompt</c> or <c>text</c> column; with
-    /// <paramref name="where"/> (<c>column=value</c>) only matching rows (XSTest: <c>label=safe</c>).
+    /// Prompts from JSONL <c>{prompt|text}</c> or a CSV with a <c>prompt</c> or <c>text</c> column, or the first turn of
+    /// MT-Bench-style rows <c>{turns: [...]}</c> (what a user opens a conversation with); with <paramref name="where"/>
+    /// (<c>column=value</c>) only matching rows (XSTest: <c>label=safe</c>).
     /// </summary>
     public static List<string> LoadPrompts(string path, string? where = null)
     {
@@ -109,9 +112,11 @@ public static class Datasets
                 }
             }
 
-            var column = TextColumns.FirstOrDefault(record.Fields.ContainsKey)
-                ?? throw new DataFormatException(path, record.Line, $"expected a prompt or text column; found {string.Join(",", record.Fields.Keys)}");
-            var text = record.Text(column);
+            var column = TextColumns.FirstOrDefault(record.Fields.ContainsKey);
+            var text = column is not null ? record.Text(column)
+                : record.Fields.TryGetValue("turns", out var turns) && turns.ValueKind == JsonValueKind.Array && turns.GetArrayLength() > 0
+                    ? turns[0].GetString()
+                    : throw new DataFormatException(path, record.Line, $"expected a prompt, text or turns column; found {string.Join(",", record.Fields.Keys)}");
             if (string.IsNullOrWhiteSpace(text))
             {
                 throw new DataFormatException(path, record.Line, "empty prompt");
