@@ -20,7 +20,8 @@ public sealed class DataClassPolicy
         [PiiEntityTypes.StreetAddress] = DataClass.Confidential,
         [PiiEntityTypes.DateOfBirth] = DataClass.Confidential,
         [PiiEntityTypes.PostalCode] = DataClass.Internal,
-        [PiiEntityTypes.IpAddress] = DataClass.Internal,
+        // Personal data under the GDPR (CJEU C-582/14, Breyer): redacted or kept local like other identifiers.
+        [PiiEntityTypes.IpAddress] = DataClass.Confidential,
         [PiiEntityTypes.Url] = DataClass.Internal,
     });
 

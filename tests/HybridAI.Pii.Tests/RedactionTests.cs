@@ -74,7 +74,8 @@ public sealed class RedactionTests
         var policy = DataClassPolicy.Default;
 
         Assert.Equal(HybridAI.Contracts.Common.V1.DataClass.Public, policy.Classify(Detector.Detect("What are your opening hours?")));
-        Assert.Equal(HybridAI.Contracts.Common.V1.DataClass.Internal, policy.Classify(Detector.Detect("Server 10.0.0.12 is slow")));
+        Assert.Equal(HybridAI.Contracts.Common.V1.DataClass.Internal, policy.Classify(Detector.Detect("See https://intranet.example.com/wiki")));
+        Assert.Equal(HybridAI.Contracts.Common.V1.DataClass.Confidential, policy.Classify(Detector.Detect("Server 10.0.0.12 is slow")));
         Assert.Equal(HybridAI.Contracts.Common.V1.DataClass.Confidential, policy.Classify(Detector.Detect("Mail anna@example.com")));
         Assert.Equal(HybridAI.Contracts.Common.V1.DataClass.Restricted,
             policy.Classify(Detector.Detect("Mail anna@example.com my card 4111 1111 1111 1111")));
