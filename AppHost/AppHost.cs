@@ -24,6 +24,10 @@ var governance = builder.AddService<Projects.HybridAI_Governance>(ServiceNames.G
     .WithEnvironment("Governance__AdminApiKey", adminApiKey)
     .WithEnvironment("Governance__DevApiKey", devApiKey)
     .WithEnvironment("Governance__DataPath", settings.DataPath("governance"))
+    // Policies naming unknown targets are refused against llm-proxy's catalogue; no WaitFor: governance must work while
+    // llm-proxy is down (it then skips that check, logged).
+    .WithReference(llmProxy)
+    .WithEnvironment("Governance__Targets__LlmProxyAddress", llmProxy.GetEndpoint(ServiceNames.GrpcEndpoint))
     .WithRedis(infrastructure.Redis);
 
 var retrieval = builder.AddService<Projects.HybridAI_Retrieval>(ServiceNames.Retrieval)

@@ -21,7 +21,10 @@ internal static class AppModel
             p => p.Annotations.OfType<EndpointAnnotation>().Select(e => e.Name).Order().ToArray());
         var waits = builder.Resources.ToDictionary(
             r => r.Name,
-            r => r.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name).Where(n => !n.Contains("api-key", StringComparison.Ordinal)).ToArray());
+            r => r.Annotations.OfType<WaitAnnotation>().Select(w => w.Resource.Name)
+                // A service referenced without a WaitFor is still called (governance reads llm-proxy's catalogue when it is up).
+                .Concat(r.Annotations.OfType<ResourceRelationshipAnnotation>().Where(a => a.Type == "Reference" && a.Resource is ProjectResource).Select(a => a.Resource.Name))
+                .Where(n => !n.Contains("api-key", StringComparison.Ordinal)).Distinct().ToArray());
         return new AppModelFacts(projects, waits, builder.Resources.Select(r => r.Name).ToHashSet());
     }
 }
@@ -32,7 +35,7 @@ internal sealed record AppModelFacts(
     Dictionary<string, string[]> WaitsFor,
     HashSet<string> Resources)
 {
-    /// <summary>The resources that call <paramref name="target"/> (those that wait for it).</summary>
+    /// <summary>The resources that call <paramref name="target"/> (those that wait for it or reference it).</summary>
     public string[] CallersOf(string target) =>
         WaitsFor.Where(kv => kv.Value.Contains(target)).Select(kv => kv.Key).Order().ToArray();
 }
