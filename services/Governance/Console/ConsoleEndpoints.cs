@@ -53,6 +53,11 @@ public static class ConsoleEndpoints
         });
 
         signedIn.MapGet("", PageAsync);
+        signedIn.MapPost("/verify", async (HttpContext c, LedgerMonitor ledger) =>
+        {
+            await ledger.VerifyAsync(c.RequestAborted);
+            return Results.Redirect(Prefix);
+        });
         signedIn.MapGet("/api/overview", async (HttpContext c, ConsoleService console) =>
             await JsonAsync(c, async () => await console.OverviewAsync(Query(c, console, "range", "bucket", "from", "to", "tenant"), c.RequestAborted)));
         signedIn.MapGet("/api/receipts", async (HttpContext c, ConsoleService console) => await JsonAsync(c, async () =>

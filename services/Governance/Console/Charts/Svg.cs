@@ -8,7 +8,7 @@ namespace HybridAI.Governance.Console.Charts;
 public sealed record Series(string Name, string Color, IReadOnlyList<double> Values);
 
 /// <summary>Shared SVG drawing: the plot frame, value axis with round ticks, legend and number formatting.</summary>
-internal sealed class Svg
+public sealed class Svg
 {
     public const int Width = 720;
     public const int Height = 280;
@@ -55,7 +55,9 @@ internal sealed class Svg
         var every = Math.Max(1, (int)Math.Ceiling(labels.Count / (double)most));
         for (var i = 0; i < labels.Count; i += every)
         {
-            _svg.Append(CultureInfo.InvariantCulture, $"""<text class="tick" x="{x(i):F1}" y="{Height - Bottom + 16}" text-anchor="middle">{Esc(labels[i])}</text>""");
+            // Labels near the right edge end at their mark instead of being cut off.
+            var anchor = x(i) > Width - Right - 36 ? "end" : "middle";
+            _svg.Append(CultureInfo.InvariantCulture, $"""<text class="tick" x="{x(i):F1}" y="{Height - Bottom + 16}" text-anchor="{anchor}">{Esc(labels[i])}</text>""");
         }
 
         _svg.Append(CultureInfo.InvariantCulture, $"""<text class="axis-label" x="{Left + (PlotWidth / 2):F0}" y="{Height - 6}" text-anchor="middle">{Esc(unit)}</text>""");

@@ -87,14 +87,15 @@ public sealed class ConsoleService(
             await BudgetsAsync(query.Tenant, cancellationToken), ledger.Status);
     }
 
-    /// <summary>The current budget periods of every tenant (or one), with spent and reserved amounts.</summary>
+    /// <summary>The current budget periods that have a limit, of every tenant (or one), with spent and reserved amounts.</summary>
     public async Task<IReadOnlyList<TenantBudget>> BudgetsAsync(string tenant, CancellationToken cancellationToken)
     {
         var ids = tenant.Length > 0 ? [tenant] : (await tenants.ListTenantsAsync(cancellationToken)).Select(t => t.Id).Take(MaxBudgetTenants).ToList();
         var result = new List<TenantBudget>();
         foreach (var id in ids)
         {
-            foreach (var state in await budgets.StateAsync(id, cancellationToken))
+            // A period without a limit (0) has nothing to use up; it is not a budget.
+            foreach (var state in (await budgets.StateAsync(id, cancellationToken)).Where(s => s.LimitMicros > 0))
             {
                 result.Add(new TenantBudget(id, state.Period, Money.Usd(state.LimitMicros), Money.Usd(state.SpentMicros), Money.Usd(state.ReservedMicros)));
             }

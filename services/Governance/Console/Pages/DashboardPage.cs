@@ -105,7 +105,8 @@ internal static class DashboardPage
             <section id="ledger" style="margin-top:16px"><h2>Ledger verification</h2>
             <p>{state} — {Layout.Esc(l.Message)}. Records: <b id="ledger-records">{l.Records:#,0}</b>{(l.FirstBrokenSequence > 0 ? $", first broken record: <b>{l.FirstBrokenSequence}</b>" : "")}.
             Head hash: <code>{Layout.Esc(l.HeadHash.Length > 16 ? l.HeadHash[..16] + "…" : l.HeadHash)}</code>.
-            Checked: {(l.CheckedAt is { } at ? at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : "–")}.</p></section>
+            Checked: {(l.CheckedAt is { } at ? at.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC" : "–")}.</p>
+            <form method="post" action="{ConsoleEndpoints.Prefix}/verify"><button id="verify-ledger" type="submit">Verify now</button></form></section>
             """;
     }
 
