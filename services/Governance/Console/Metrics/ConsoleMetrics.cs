@@ -45,7 +45,7 @@ public sealed class ConsoleMetrics : IDisposable
             "Spent plus reserved as a share of the limit, per tenant and budget period");
         _meter.CreateObservableGauge("hybridai.governance.budget.spent", () => Budgets(b => b.SpentUsd), "usd", "Spent in the current period");
         _meter.CreateObservableGauge("hybridai.governance.budget.limit", () => Budgets(b => b.LimitUsd), "usd", "The period's limit");
-        _meter.CreateObservableGauge("hybridai.governance.ledger.valid", LedgerValid, "1",
+        _meter.CreateObservableGauge("hybridai.governance.ledger.valid", LedgerValid, "{status}",
             "1 when the last verification found the hash chain intact, 0 when broken (absent before the first)");
         _meter.CreateObservableGauge("hybridai.governance.ledger.records", () => _ledger.Status.Records, "{record}", "Records in the ledger at the last verification");
     }
