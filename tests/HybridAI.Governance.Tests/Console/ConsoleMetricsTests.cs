@@ -31,7 +31,6 @@ public sealed class ConsoleMetricsTests : IAsyncLifetime
         using var requests = Collect<long>("hybridai.governance.requests");
         using var cost = Collect<double>("hybridai.governance.cost");
         using var baseline = Collect<double>("hybridai.governance.baseline_cost");
-        using var latency = Collect<double>("hybridai.governance.request.duration");
 
         await Service<ConsoleMetricsRefresher>().RefreshAsync(Ct);
         requests.RecordObservableInstruments();
@@ -46,8 +45,6 @@ public sealed class ConsoleMetricsTests : IAsyncLifetime
         Assert.Equal(0.0034, cost.GetMeasurementSnapshot().Sum(m => m.Value), 12);
         Assert.Equal(0.009, baseline.GetMeasurementSnapshot().Sum(m => m.Value), 12);
         Assert.Equal(0.0025, cost.GetMeasurementSnapshot().Single(m => Key(m.Tags) == "globex/llm/gpt-4o").Value, 12);
-        // The first refresh sums the existing ledger in SQL; only receipts appended afterwards reach the histogram.
-        Assert.Empty(latency.GetMeasurementSnapshot());
     }
 
     [Fact]
@@ -56,6 +53,8 @@ public sealed class ConsoleMetricsTests : IAsyncLifetime
         using var latency = Collect<double>("hybridai.governance.request.duration");
         using var requests = Collect<long>("hybridai.governance.requests");
         await Service<ConsoleMetricsRefresher>().RefreshAsync(Ct);
+        // Whether the seeded receipts reached the histogram depends on when the background refresh first ran.
+        latency.Clear();
 
         var late = Ledger.TestReceipts.Make("acme", "late-1", Contracts.Common.V1.Route.Llm, "gpt-4o", cost: 100, latencyMs: 640, time: DateTimeOffset.UtcNow);
         await _host.Governance.RecordReceiptsAsync(new Contracts.Governance.V1.RecordReceiptsRequest { Receipts = { late } }, cancellationToken: Ct);

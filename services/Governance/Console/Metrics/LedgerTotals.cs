@@ -8,10 +8,11 @@ namespace HybridAI.Governance.Console.Metrics;
 /// appended since the last read (a primary-key range scan), so the exported counters equal what the ledger holds,
 /// survive restarts, and never rescan a large ledger.
 /// </summary>
-public sealed class LedgerTotals(GovernanceDatabase database)
+public sealed class LedgerTotals(GovernanceDatabase database) : IDisposable
 {
     private const int BatchSize = 5000;
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _reading = new(1, 1);
     private readonly Dictionary<(string Tenant, string Route, string Model), Totals> _totals = [];
     private long _lastSequence;
 
@@ -39,23 +40,41 @@ public sealed class LedgerTotals(GovernanceDatabase database)
     /// </summary>
     public async Task CatchUpAsync(Action<string, long> onReceipt, CancellationToken cancellationToken)
     {
+        // One reader at a time: two concurrent catch-ups would add the same records twice.
+        await _reading.WaitAsync(cancellationToken);
+        try
+        {
+            await ReadNewAsync(onReceipt, cancellationToken);
+        }
+        finally
+        {
+            _reading.Release();
+        }
+    }
+
+    private async Task ReadNewAsync(Action<string, long> onReceipt, CancellationToken cancellationToken)
+    {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         if (Volatile.Read(ref _lastSequence) == 0)
         {
+            // The head first, then the sums up to it, so records appended in between are read incrementally, not lost.
+            command.CommandText = "SELECT COALESCE(MAX(sequence), 0) FROM ledger";
+            var head = Convert.ToInt64(await command.ExecuteScalarAsync(cancellationToken), System.Globalization.CultureInfo.InvariantCulture);
             command.CommandText = """
-                SELECT tenant_id, route, model, COUNT(*), SUM(cost_micros), SUM(baseline_micros), MAX(sequence)
-                FROM ledger WHERE kind = 1 GROUP BY 1, 2, 3
+                SELECT tenant_id, route, model, COUNT(*), SUM(cost_micros), SUM(baseline_micros)
+                FROM ledger WHERE kind = 1 AND sequence <= $head GROUP BY 1, 2, 3
                 """;
-            long head = 0;
+            command.Parameters.AddWithValue("$head", head);
             await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
             {
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     Add(reader.GetString(0), reader.GetInt32(1), reader.GetString(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
-                    head = Math.Max(head, reader.GetInt64(6));
                 }
             }
+
+            command.Parameters.Clear();
 
             Volatile.Write(ref _lastSequence, head);
             if (head > 0)
@@ -108,4 +127,6 @@ public sealed class LedgerTotals(GovernanceDatabase database)
             totals.BaselineMicros += baseline;
         }
     }
+
+    public void Dispose() => _reading.Dispose();
 }
