@@ -1,7 +1,7 @@
 using HybridAI.Contracts.Llm.V1;
 using HybridAI.Governance.Admin;
 using HybridAI.Governance.Budgets;
-using HybridAI.Governance.Console;
+using HybridAI.Governance.OperatorConsole;
 using HybridAI.Governance.Grpc;
 using HybridAI.Governance.Ledger;
 using HybridAI.Governance.Policies;
