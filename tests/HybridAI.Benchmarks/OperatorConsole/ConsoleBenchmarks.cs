@@ -59,6 +59,17 @@ public sealed class ConsoleBenchmarks : IBenchmarkSuite
                 });
                 md.AppendLine(CultureInfo.InvariantCulture, $"| baseline COUNT + SUM | {name} | {rows:N0} | {baseline:F1} | 1.00× |");
                 md.AppendLine(CultureInfo.InvariantCulture, $"| page figures | {name} | {rows:N0} | {page:F1} | {page / baseline:F2}× |");
+                foreach (var (part, read) in new (string, Func<Task<long>>)[]
+                {
+                    ("· series by bucket and route", async () => (await queries.SeriesAsync(query, cancellationToken)).Totals.Requests),
+                    ("· cost by tenant", async () => (await queries.CostByAsync(query, byModel: false, cancellationToken)).Count),
+                    ("· cost by model", async () => (await queries.CostByAsync(query, byModel: true, cancellationToken)).Count),
+                    ("· latency percentiles", async () => (await queries.LatencyByRouteAsync(query, cancellationToken)).Count),
+                })
+                {
+                    var ms = await TimeAsync(iterations, read);
+                    md.AppendLine(CultureInfo.InvariantCulture, $"| {part} | {name} | {rows:N0} | {ms:F1} | {ms / baseline:F2}× |");
+                }
             }
 
             var latest = await TimeAsync(iterations, async () => (long)(await queries.LatestReceiptsAsync("", 25, cancellationToken)).Count);

@@ -89,40 +89,50 @@ public sealed class ConsoleQueries(GovernanceDatabase database)
     }
 
     /// <summary>
-    /// Nearest-rank p50, p95 and p99 of latency per route, in one pass: SQLite numbers each route's latencies in
-    /// order and returns only the three rows at the ranks (rank = ceil(p × n / 100)).
+    /// Exact nearest-rank p50, p95 and p99 of latency per route (rank = ceil(p × n / 100)). SQLite counts each
+    /// distinct (route, latency) pair, far fewer rows than receipts since latency is in whole milliseconds, and the
+    /// ranks are found by walking those counts in order; no receipt-sized sort or window is needed.
     /// </summary>
     public async Task<IReadOnlyList<RouteLatency>> LatencyByRouteAsync(ConsoleQuery query, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenReaderAsync(cancellationToken);
-        await using var command = Command(connection, query, $"""
-            SELECT route, n, rn, latency_ms FROM (
-                SELECT route, latency_ms,
-                       ROW_NUMBER() OVER (PARTITION BY route ORDER BY latency_ms) AS rn,
-                       COUNT(*) OVER (PARTITION BY route) AS n
-                FROM ledger WHERE {Where(query)})
-            WHERE rn IN (MAX(1, (50 * n + 99) / 100), MAX(1, (95 * n + 99) / 100), MAX(1, (99 * n + 99) / 100))
-            ORDER BY route, rn
-            """);
-        var byRoute = new SortedDictionary<int, (long N, List<(long Rank, double Ms)> Rows)>();
+        await using var command = Command(connection, query,
+            $"SELECT route, latency_ms, COUNT(*) FROM ledger WHERE {Where(query)} GROUP BY 1, 2 ORDER BY 1, 2");
+        var histograms = new SortedDictionary<int, List<(long Ms, long Count)>>();
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 var route = reader.GetInt32(0);
-                if (!byRoute.TryGetValue(route, out var entry))
+                if (!histograms.TryGetValue(route, out var histogram))
                 {
-                    byRoute[route] = entry = (reader.GetInt64(1), []);
+                    histograms[route] = histogram = [];
                 }
 
-                entry.Rows.Add((reader.GetInt64(2), reader.GetInt64(3)));
+                histogram.Add((reader.GetInt64(1), reader.GetInt64(2)));
             }
         }
 
-        return byRoute.Where(r => r.Key != 0).Select(r =>
+        return histograms.Where(h => h.Key != 0).Select(h =>
         {
-            double At(int p) => r.Value.Rows.First(x => x.Rank == Math.Max(1, ((p * r.Value.N) + 99) / 100)).Ms;
-            return new RouteLatency(ReportService.TierName(r.Key), r.Value.N, At(50), At(95), At(99));
+            var n = h.Value.Sum(x => x.Count);
+            double At(int p)
+            {
+                var rank = Math.Max(1, ((p * n) + 99) / 100);
+                long seen = 0;
+                foreach (var (ms, count) in h.Value)
+                {
+                    seen += count;
+                    if (seen >= rank)
+                    {
+                        return ms;
+                    }
+                }
+
+                return h.Value[^1].Ms;
+            }
+
+            return new RouteLatency(ReportService.TierName(h.Key), n, At(50), At(95), At(99));
         }).ToList();
     }
 
