@@ -1,6 +1,7 @@
 using HybridAI.Contracts.Llm.V1;
 using HybridAI.Governance.Admin;
 using HybridAI.Governance.Budgets;
+using HybridAI.Governance.OperatorConsole;
 using HybridAI.Governance.Grpc;
 using HybridAI.Governance.Ledger;
 using HybridAI.Governance.Policies;
@@ -58,6 +59,7 @@ public static class Extensions
         services.AddSingleton<AdminKey>();
         services.AddHostedService<DevTenantSeeder>();
         services.AddHostedService<PolicyRefresher>();
+        services.AddConsole();
 
         if (builder.Configuration.GetSection($"{GovernanceOptions.SectionName}:Targets")[nameof(TargetCatalogueOptions.LlmProxyAddress)] is { Length: > 0 } address)
         {
@@ -69,10 +71,11 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Maps the <c>hybridai.governance.v1</c> gRPC services and the <c>/admin</c> HTTP API.</summary>
+    /// <summary>Maps the <c>hybridai.governance.v1</c> gRPC services, the <c>/admin</c> HTTP API and the <c>/console</c> operator console.</summary>
     public static WebApplication MapGovernanceApi(this WebApplication app)
     {
         app.MapAdminApi();
+        app.MapConsole();
         app.MapGrpcService<GovernanceGrpcService>();
         app.MapGrpcService<GovernanceAdminGrpcService>();
         return app;
