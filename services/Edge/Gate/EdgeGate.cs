@@ -24,7 +24,12 @@ public sealed partial class EdgeGate(
         var headers = context.Request.Headers;
         StripInternalHeaders(headers);
         var access = RouteAccessReader.Of(context.GetReverseProxyFeature().Route);
-        var error = access == RouteAccess.Admin ? AdmitAdmin(headers) : await AdmitTenantAsync(context);
+        var error = access switch
+        {
+            RouteAccess.Admin => AdmitAdmin(headers),
+            RouteAccess.Console => AdmitConsole(context),
+            _ => await AdmitTenantAsync(context),
+        };
         if (error is not null)
         {
             telemetry.Refused(error.Code, error.Status);
@@ -44,6 +49,15 @@ public sealed partial class EdgeGate(
         }
 
         return null;
+    }
+
+    private EdgeError? AdmitConsole(HttpContext context)
+    {
+        context.Request.Headers.Authorization = default;
+        context.Request.Headers.Remove(ApiKeyCredentials.ApiKeyHeader);
+        return context.Request.ContentLength is { } length && length > options.Value.MaxRequestBodyBytes
+            ? EdgeError.TooLarge(options.Value.MaxRequestBodyBytes)
+            : null;
     }
 
     private async Task<EdgeError?> AdmitTenantAsync(HttpContext context)

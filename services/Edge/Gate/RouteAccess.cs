@@ -10,6 +10,12 @@ public enum RouteAccess
 
     /// <summary>The admin key; the request reaches governance with its Authorization header.</summary>
     Admin,
+
+    /// <summary>
+    /// The operator console: governance checks its own login form and signed session cookie; the edge forwards no key
+    /// (Authorization and x-api-key are dropped) and no internal header.
+    /// </summary>
+    Console,
 }
 
 internal static class RouteAccessReader
@@ -18,7 +24,11 @@ internal static class RouteAccessReader
 
     public static RouteAccess Of(RouteModel route) =>
         route.Config.Metadata is { } metadata && metadata.TryGetValue(MetadataKey, out var value)
-            && string.Equals(value, "admin", StringComparison.OrdinalIgnoreCase)
-            ? RouteAccess.Admin
+            ? value.ToLowerInvariant() switch
+            {
+                "admin" => RouteAccess.Admin,
+                "console" => RouteAccess.Console,
+                _ => RouteAccess.Tenant,
+            }
             : RouteAccess.Tenant;
 }

@@ -30,6 +30,25 @@ public sealed class RouteTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task TheOperatorConsoleIsServedByGovernanceThroughTheEdgeWithItsOwnLogin()
+    {
+        using var handler = new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true };
+        using var browser = new HttpClient(handler) { BaseAddress = stack.Edge.HttpAddress };
+
+        using var login = await browser.GetAsync(new Uri("/console/login", UriKind.Relative), Ct);
+        using var unauthenticated = await browser.GetAsync(new Uri("/console/api/overview", UriKind.Relative), Ct);
+        using var signedIn = await browser.PostAsync(new Uri("/console/login", UriKind.Relative),
+            new FormUrlEncodedContent(new Dictionary<string, string> { ["key"] = StackFixture.AdminKey }), Ct);
+        using var overview = await browser.GetAsync(new Uri("/console/api/overview", UriKind.Relative), Ct);
+
+        Assert.Equal(HttpStatusCode.OK, login.StatusCode);
+        Assert.Contains("<form", await login.Content.ReadAsStringAsync(Ct), StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthenticated.StatusCode);
+        Assert.True((int)signedIn.StatusCode is 302 or 303, $"{(int)signedIn.StatusCode}");
+        Assert.Equal(HttpStatusCode.OK, overview.StatusCode);
+    }
+
+    [Fact]
     public async Task TheAdminApiReachesGovernanceWithTheAdminKeyOnly()
     {
         using var admin = new HttpClient { BaseAddress = stack.Edge.HttpAddress };
