@@ -10,7 +10,7 @@ namespace HybridAI.Router.Tests.Suite;
 /// </summary>
 public sealed class FuzzTests(HybridSuite suite)
 {
-    private const int Cases = 1500;
+    private const int Cases = 3000;
 
     [Fact]
     public async Task FuzzedChatRequestBodiesNeverCauseAServerError()

@@ -61,6 +61,11 @@ public sealed class HybridSuite : IAsyncLifetime
 
     public LoopbackService<RouterOptions> Router { get; private set; } = null!;
 
+    public LoopbackService<RetrievalOptions> Retrieval { get; private set; } = null!;
+
+    /// <summary>A router whose policy adds the tenant's <c>handbook</c> collection to every LLM prompt.</summary>
+    public LoopbackService<RouterOptions> RagRouter { get; private set; } = null!;
+
     /// <summary>A router whose llm-proxy has an empty catalogue, as local mode runs before an LLM is configured.</summary>
     public LoopbackService<RouterOptions> NoLlmRouter { get; private set; } = null!;
 
@@ -110,7 +115,7 @@ public sealed class HybridSuite : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         }));
 
-        var retrieval = Start(new LoopbackService<RetrievalOptions>("retrieval", Merge(inference.DiscoverySettings(), new()
+        var retrieval = Retrieval = Start(new LoopbackService<RetrievalOptions>("retrieval", Merge(inference.DiscoverySettings(), new()
         {
             ["Retrieval:DataPath"] = Path.Combine(_root, "retrieval"),
             ["Retrieval:LoadSampleKnowledgeBase"] = "true",
@@ -138,6 +143,20 @@ public sealed class HybridSuite : IAsyncLifetime
         NoLlmRouter = Start(new LoopbackService<RouterOptions>("router", Merge(
             inference.DiscoverySettings(), emptyLlm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings(),
             RouterSettings("no-llm-router"), new() { ["Router:Slm:Generator"] = "none" })));
+
+        // Grounding every LLM answer in the tenant's "handbook" collection (a policy with a Retrieve action).
+        RagRouter = Start(new LoopbackService<RouterOptions>("router", Merge(backends, RouterSettings("rag-router"), new()
+        {
+            ["Router:Slm:Generator"] = "none",
+            ["Router:Policy:Rules:0:Name"] = "block-attacks",
+            ["Router:Policy:Rules:0:When:guard_score"] = ">= $guard",
+            ["Router:Policy:Rules:0:Then:Block"] = "prompt_injection",
+            ["Router:Policy:Rules:1:Name"] = "ground",
+            ["Router:Policy:Rules:1:Then:Retrieve"] = "handbook",
+            ["Router:Policy:Rules:1:Then:Continue"] = "true",
+            ["Router:Policy:Rules:2:Name"] = "llm",
+            ["Router:Policy:Rules:2:Then:Route"] = "llm",
+        })));
 
         // With a local generator whose answers are always unsure: the cascade escalates them.
         CascadeRouter = Start(new LoopbackService<RouterOptions>("router", Merge(backends, RouterSettings("cascade-router"), new()
