@@ -76,6 +76,9 @@ public sealed class Stack(LocalTier local) : IDisposable
                 // The FAQ answers the dev tenant's questions; everything else goes to the LLM tier (no local generator).
                 ["Router:Slm:Generator"] = "none",
                 ["Router:Policy:Thresholds:Guard"] = "0.9",
+                // Load prompts differ only in a case number: the semantic cache would answer most of them. The exact
+                // cache stays on (and on Redis where the scenario has one).
+                ["Router:Cache:Semantic"] = "false",
                 ["GovernanceClient:OutboxPath"] = Path.Combine(_root, "router-outbox.db"),
                 ["GovernanceClient:InitialRetryDelay"] = "00:00:00.050",
                 ["GovernanceClient:MaxRetryDelay"] = "00:00:00.500",

@@ -6,6 +6,9 @@ namespace HybridAI.Reliability.Tests.Harness;
 /// <summary>What one chat completion returned: its request id (sent as <c>x-request-id</c>), status and body.</summary>
 public sealed record Outcome(string RequestId, string Prompt, int Status, string Body, string Route, string Model, string ErrorCode, string ErrorType)
 {
+    /// <summary>How long the request took, from sending to the end of the body.</summary>
+    public TimeSpan Elapsed { get; init; }
+
     public bool Ok => Status == 200;
 
     /// <summary>An OpenAI-shaped error (<c>{"error":{"message","type","code"}}</c>) with a code and a message.</summary>
@@ -32,12 +35,16 @@ public static class Traffic
             Content = JsonContent.Create(new { model = "hybrid-auto", messages = new[] { new { role = "user", content = prompt } } }),
         };
         request.Headers.Add("x-request-id", requestId);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try
         {
             using var response = await http.SendAsync(request, cancellationToken);
             var body = await response.Content.ReadAsStringAsync(cancellationToken);
             var (code, type) = ErrorOf(body);
-            return new Outcome(requestId, prompt, (int)response.StatusCode, body, Header(response, "x-hybridai-route"), Header(response, "x-hybridai-model"), code, type);
+            return new Outcome(requestId, prompt, (int)response.StatusCode, body, Header(response, "x-hybridai-route"), Header(response, "x-hybridai-model"), code, type)
+            {
+                Elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started),
+            };
         }
         catch (HttpRequestException e)
         {
@@ -54,6 +61,11 @@ public static class Traffic
             async (i, ct) => outcomes[i] = await SendAsync(http, prompt(i), ct));
         return [.. outcomes];
     }
+
+    /// <summary>A line for the test output: how many, how many served, the slowest.</summary>
+    public static string Summary(string phase, IReadOnlyCollection<Outcome> outcomes) =>
+        $"{phase}: {outcomes.Count} requests, {outcomes.Count(o => o.Ok)} served, errors [{string.Join(", ", outcomes.Where(o => !o.Ok).GroupBy(o => $"{o.Status} {o.ErrorCode}").Select(g => $"{g.Key} x{g.Count()}"))}], "
+        + $"slowest {(outcomes.Count == 0 ? 0 : outcomes.Max(o => o.Elapsed.TotalMilliseconds)):F0} ms";
 
     private static string Header(HttpResponseMessage response, string name) =>
         response.Headers.TryGetValues(name, out var values) ? string.Join(",", values) : "";
