@@ -39,6 +39,11 @@ public sealed class RedisConnection : IAsyncDisposable
         var options = ConfigurationOptions.Parse(connectionString);
         options.AbortOnConnectFail = false;
         options.ConnectTimeout = Math.Min(options.ConnectTimeout, 5000);
+
+        // While disconnected, fail commands at once instead of holding them in the backlog until their timeout: the
+        // callers' degraded paths (cache miss, budget UNAVAILABLE) then apply immediately. With the default backlog a
+        // Redis outage added a cache lookup's and a store's timeouts (~10 s) to every request.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
         var endpoint = string.Join(",", options.EndPoints.Select(e => e.ToString()));
         var multiplexer = ConnectionMultiplexer.Connect(options);
         logger.LogInformation("Redis configured at {Endpoint} (connected: {Connected}).", endpoint, multiplexer.IsConnected);

@@ -17,12 +17,14 @@ public sealed class RedisServer : IAsyncDisposable
 
     private readonly string _program;
     private readonly string _directory;
+    private readonly bool _appendOnly;
     private Process? _process;
     private ConnectionMultiplexer? _admin;
 
-    private RedisServer(string program, int port)
+    private RedisServer(string program, int port, bool appendOnly)
     {
         _program = program;
+        _appendOnly = appendOnly;
         Port = port;
         _directory = Directory.CreateTempSubdirectory("hybridai-redis-").FullName;
     }
@@ -35,7 +37,14 @@ public sealed class RedisServer : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <summary>Starts a server on a free port; fails clearly when redis-server is not installed.</summary>
-    public static async Task<RedisServer> StartNewAsync(CancellationToken cancellationToken = default)
+    public static Task<RedisServer> StartNewAsync(CancellationToken cancellationToken = default) => StartNewAsync(appendOnly: false, cancellationToken);
+
+    /// <summary>
+    /// Starts a server on a free port; with <paramref name="appendOnly"/> it keeps an append-only file synced on every
+    /// write (<c>appendfsync always</c>), so its data survives <see cref="StopAsync"/> (a crash) as a production Redis
+    /// configured for durability does.
+    /// </summary>
+    public static async Task<RedisServer> StartNewAsync(bool appendOnly, CancellationToken cancellationToken = default)
     {
         var program = Environment.GetEnvironmentVariable("HYBRIDAI_REDIS_SERVER") is { Length: > 0 } configured ? configured : DefaultProgram;
         if (!File.Exists(program))
@@ -44,7 +53,7 @@ public sealed class RedisServer : IAsyncDisposable
                 $"{program} is not installed; tests that need Redis run against a real server (apt-get install redis-server, or set HYBRIDAI_REDIS_SERVER).");
         }
 
-        var server = new RedisServer(program, FreePort());
+        var server = new RedisServer(program, FreePort(), appendOnly);
         await server.StartAsync(cancellationToken);
         return server;
     }
@@ -64,7 +73,7 @@ public sealed class RedisServer : IAsyncDisposable
             UseShellExecute = false,
         };
         foreach (var arg in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", _directory,
-            "--save", "", "--appendonly", "no", "--protected-mode", "yes", "--loglevel", "warning" })
+            "--save", "", "--appendonly", _appendOnly ? "yes" : "no", "--appendfsync", "always", "--protected-mode", "yes", "--loglevel", "warning" })
         {
             start.ArgumentList.Add(arg);
         }

@@ -13,11 +13,20 @@ namespace HybridAI.Testing.Services;
 public sealed class LoopbackService<TEntryPoint> : IDisposable where TEntryPoint : class
 {
     public LoopbackService(string name, IDictionary<string, string?> settings)
+        : this(name, settings, LoopbackPorts.Free(), LoopbackPorts.Free())
+    {
+    }
+
+    /// <summary>
+    /// Starts the service on given ports: pass a disposed instance's <see cref="HttpPort"/> and <see cref="GrpcPort"/>
+    /// to restart it where its clients still look for it (outage and restart tests).
+    /// </summary>
+    public LoopbackService(string name, IDictionary<string, string?> settings, int httpPort, int grpcPort)
     {
         ArgumentNullException.ThrowIfNull(settings);
         Name = name;
-        HttpPort = LoopbackPorts.Free();
-        GrpcPort = LoopbackPorts.Free();
+        HttpPort = httpPort;
+        GrpcPort = grpcPort;
         var all = new Dictionary<string, string?>(settings)
         {
             ["HybridAI:HttpPort"] = HttpPort.ToString(CultureInfo.InvariantCulture),

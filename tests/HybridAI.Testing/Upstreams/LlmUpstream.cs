@@ -106,7 +106,10 @@ public abstract class LlmUpstream : IAsyncDisposable
     }
 
     /// <summary>Starts the server; called by the subclasses' <c>StartAsync</c>.</summary>
-    protected async Task StartServerAsync(CancellationToken cancellationToken)
+    protected Task StartServerAsync(CancellationToken cancellationToken) => StartServerAsync(port: 0, cancellationToken);
+
+    /// <summary>Starts the server on <paramref name="port"/> (0: a free one).</summary>
+    protected async Task StartServerAsync(int port, CancellationToken cancellationToken)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -119,7 +122,7 @@ public abstract class LlmUpstream : IAsyncDisposable
         builder.WebHost.UseKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = 64 * 1024 * 1024;
-            k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http1AndHttp2);
+            k.Listen(IPAddress.Loopback, port, o => o.Protocols = HttpProtocols.Http1AndHttp2);
         });
         var app = builder.Build();
         app.Run(HandleAsync);

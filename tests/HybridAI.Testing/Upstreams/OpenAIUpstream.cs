@@ -19,10 +19,13 @@ public sealed class OpenAIUpstream : LlmUpstream
     /// <summary><c>{root}v1/</c>: what an OpenAI client is given as its endpoint.</summary>
     public override Uri BaseAddress => new(Root, "v1/");
 
-    public static async Task<OpenAIUpstream> StartAsync(CancellationToken cancellationToken = default)
+    public static Task<OpenAIUpstream> StartAsync(CancellationToken cancellationToken = default) => StartAsync(port: 0, cancellationToken);
+
+    /// <summary>Starts on <paramref name="port"/> (0: a free one); a stopped upstream's port restarts it where its clients look.</summary>
+    public static async Task<OpenAIUpstream> StartAsync(int port, CancellationToken cancellationToken = default)
     {
         var upstream = new OpenAIUpstream();
-        await upstream.StartServerAsync(cancellationToken);
+        await upstream.StartServerAsync(port, cancellationToken);
         return upstream;
     }
 
