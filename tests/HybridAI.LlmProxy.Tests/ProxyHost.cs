@@ -123,19 +123,7 @@ public sealed class ProxyHost : IAsyncDisposable
         return settings;
     }
 
-    public static Dictionary<string, string?> Merge(params Dictionary<string, string?>[] parts)
-    {
-        var all = new Dictionary<string, string?>();
-        foreach (var part in parts)
-        {
-            foreach (var (k, v) in part)
-            {
-                all[k] = v;
-            }
-        }
-
-        return all;
-    }
+    public static Dictionary<string, string?> Merge(params Dictionary<string, string?>[] parts) => Testing.Services.ServiceSettings.Merge(parts);
 
     public static CompletionRequest Request(params string[] targets)
     {

@@ -1,6 +1,7 @@
 using HybridAI.Governance.Client.Receipts;
 using HybridAI.Reliability.Tests.Harness;
 using HybridAI.Router.Receipts;
+using HybridAI.Testing.Services;
 using HybridAI.Testing.Upstreams;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,7 +25,7 @@ public sealed class GovernanceOutageTests(LocalTier local)
         upstream.Respond(UpstreamReply.WithText("An answer from the LLM."));
         using var stack = new Stack(local);
         stack.StartGovernance();
-        stack.StartLlmProxy(Settings.Model(0, "gpt-primary", upstream, 2.5m, 10m));
+        stack.StartLlmProxy(ServiceSettings.LlmModel(0, "gpt-primary", upstream, 2.5m, 10m));
         stack.StartRouter();
         using var http = stack.RouterClient("dev");
 
@@ -72,7 +73,7 @@ public sealed class GovernanceOutageTests(LocalTier local)
         using var stack = new Stack(local);
         stack.StartGovernance();
         await stack.CreateTenantAsync(Tenant, policy: null, Ct);
-        stack.StartLlmProxy(Settings.Model(0, "gpt-primary", upstream, 2.5m, 10m));
+        stack.StartLlmProxy(ServiceSettings.LlmModel(0, "gpt-primary", upstream, 2.5m, 10m));
         stack.StartRouter(new()
         {
             ["Router:Budget:FailOpen"] = "true",

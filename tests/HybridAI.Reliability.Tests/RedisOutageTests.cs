@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using HybridAI.Reliability.Tests.Harness;
 using HybridAI.Testing.Redis;
+using HybridAI.Testing.Services;
 using HybridAI.Testing.Upstreams;
 
 namespace HybridAI.Reliability.Tests;
@@ -33,7 +34,7 @@ public sealed class RedisOutageTests(LocalTier local)
         var onRedis = new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis.ConnectionString };
         stack.StartGovernance(onRedis);
         await stack.CreateTenantAsync(Tenant, new { budgets = new[] { new { period = "day", limit_micros = LimitMicros } } }, Ct);
-        stack.StartLlmProxy(Settings.Model(0, "gpt-primary", upstream, 2.5m, 10m, maxOutputTokens: 100));
+        stack.StartLlmProxy(ServiceSettings.LlmModel(0, "gpt-primary", upstream, 2.5m, 10m, maxOutputTokens: 100));
         stack.StartRouter(onRedis);
         using var metered = stack.RouterClient(Tenant);
         using var dev = stack.RouterClient("dev");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using HybridAI.Reliability.Tests.Harness;
+using HybridAI.Testing.Services;
 using HybridAI.Testing.Upstreams;
 
 namespace HybridAI.Reliability.Tests;
@@ -30,7 +31,7 @@ public sealed class SoakTests(LocalTier local)
         upstream.Respond(UpstreamReply.WithText("An answer from the LLM."));
         using var stack = new Stack(local);
         stack.StartGovernance();
-        stack.StartLlmProxy(Settings.Model(0, "gpt-primary", upstream, 2.5m, 10m));
+        stack.StartLlmProxy(ServiceSettings.LlmModel(0, "gpt-primary", upstream, 2.5m, 10m));
         stack.StartRouter();
         stack.StartEdge();
         using var http = new HttpClient { BaseAddress = stack.Edge!.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };

@@ -1,4 +1,5 @@
 using HybridAI.Reliability.Tests.Harness;
+using HybridAI.Testing.Services;
 using HybridAI.Testing.Upstreams;
 
 namespace HybridAI.Reliability.Tests;
@@ -31,9 +32,9 @@ public sealed class UpstreamOutageTests(LocalTier local)
         {
             stack.StartGovernance();
             await stack.CreateTenantAsync(Tenant, policy: null, Ct);
-            stack.StartLlmProxy(Settings.Merge(
-                Settings.Model(0, PrimaryModel, primary, 2.5m, 10m),
-                Settings.Model(1, BackupModel, backup, 0.15m, 0.6m),
+            stack.StartLlmProxy(ServiceSettings.Merge(
+                ServiceSettings.LlmModel(0, PrimaryModel, primary, 2.5m, 10m),
+                ServiceSettings.LlmModel(1, BackupModel, backup, 0.15m, 0.6m),
                 // A breaker that stays closed, so recovery is the upstream's coming back, not a breaker's timer.
                 new() { ["LlmProxy:Resilience:CircuitBreaker:MinimumThroughput"] = "1000" }));
             stack.StartRouter();

@@ -159,19 +159,7 @@ internal sealed class RouterChain : IAsyncDisposable
         return service;
     }
 
-    private static Dictionary<string, string?> With(params Dictionary<string, string?>[] parts)
-    {
-        var all = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
-        foreach (var part in parts)
-        {
-            foreach (var (key, value) in part)
-            {
-                all[key] = value;
-            }
-        }
-
-        return all;
-    }
+    private static Dictionary<string, string?> With(params Dictionary<string, string?>[] parts) => ServiceSettings.Merge(parts);
 
     public async ValueTask DisposeAsync()
     {

@@ -82,18 +82,8 @@ public sealed class StackFixture : IAsyncLifetime
     }
 
     /// <summary><paramref name="settings"/> plus what is needed to find <paramref name="dependencies"/> by name.</summary>
-    private static Dictionary<string, string?> With(Dictionary<string, string?>[] dependencies, Dictionary<string, string?> settings)
-    {
-        foreach (var discovery in dependencies)
-        {
-            foreach (var (key, value) in discovery)
-            {
-                settings[key] = value;
-            }
-        }
-
-        return settings;
-    }
+    private static Dictionary<string, string?> With(Dictionary<string, string?>[] dependencies, Dictionary<string, string?> settings) =>
+        ServiceSettings.Merge([settings, .. dependencies]);
 
     public async ValueTask DisposeAsync()
     {

@@ -30,13 +30,14 @@ public sealed class LocalTier : IAsyncLifetime
             ["Inference:IntraOpThreads"] = "1",
             ["Logging:LogLevel:Default"] = "Warning",
         });
-        Retrieval = new LoopbackService<RetrievalOptions>("retrieval", Settings.Merge(Inference.DiscoverySettings(), new()
+        Retrieval = new LoopbackService<RetrievalOptions>("retrieval", ServiceSettings.Merge(Inference.DiscoverySettings(), new()
         {
             ["Retrieval:DataPath"] = Path.Combine(_root, "retrieval"),
             ["Retrieval:LoadSampleKnowledgeBase"] = "true",
             ["Logging:LogLevel:Default"] = "Warning",
         }));
-        await WaitForSampleKnowledgeBaseAsync();
+        // Retrieval reports Healthy once the sample knowledge base is loaded.
+        await ServiceSettings.WaitUntilHealthyAsync(Retrieval.HttpAddress, TimeSpan.FromMinutes(2));
     }
 
     public ValueTask DisposeAsync()
@@ -54,25 +55,5 @@ public sealed class LocalTier : IAsyncLifetime
         }
 
         return ValueTask.CompletedTask;
-    }
-
-    private async Task WaitForSampleKnowledgeBaseAsync()
-    {
-        using var http = new HttpClient { BaseAddress = Retrieval.HttpAddress };
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        var status = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
-            status = await response.Content.ReadAsStringAsync();
-            if (response.IsSuccessStatusCode && status.Contains("Healthy", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"retrieval did not load the sample knowledge base in 2 minutes: {status}");
     }
 }

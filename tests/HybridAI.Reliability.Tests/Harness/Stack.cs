@@ -35,7 +35,7 @@ public sealed class Stack(LocalTier local) : IDisposable
 
     public void StartGovernance(Dictionary<string, string?>? extra = null)
     {
-        _governanceSettings = Settings.Merge(new()
+        _governanceSettings = ServiceSettings.Merge(new()
         {
             ["Governance:AdminApiKey"] = AdminKey,
             ["Governance:DevApiKey"] = DevKey,
@@ -59,7 +59,7 @@ public sealed class Stack(LocalTier local) : IDisposable
         Governance = new LoopbackService<GovernanceOptions>("governance", _governanceSettings, GovernancePorts.Http, GovernancePorts.Grpc);
 
     public void StartLlmProxy(Dictionary<string, string?> models) =>
-        LlmProxy = new LoopbackService<LlmProxyOptions>("llm-proxy", Settings.Merge(models, new()
+        LlmProxy = new LoopbackService<LlmProxyOptions>("llm-proxy", ServiceSettings.Merge(models, new()
         {
             ["LlmProxy:Resilience:MaxRetries"] = "1",
             ["LlmProxy:Resilience:RetryBaseDelay"] = "00:00:00.010",
@@ -70,7 +70,7 @@ public sealed class Stack(LocalTier local) : IDisposable
     /// <summary>Starts a router wired to the stack (governance by its fixed ports, so it finds a restarted one).</summary>
     public void StartRouter(Dictionary<string, string?>? extra = null)
     {
-        _routerSettings = Settings.Merge(
+        _routerSettings = ServiceSettings.Merge(
             local.Inference.DiscoverySettings(), local.Retrieval.DiscoverySettings(), LlmProxy!.DiscoverySettings(), GovernanceDiscovery(), new()
             {
                 // The FAQ answers the dev tenant's questions; everything else goes to the LLM tier (no local generator).
@@ -98,7 +98,7 @@ public sealed class Stack(LocalTier local) : IDisposable
     public void RestartRouter() => Router = new LoopbackService<RouterOptions>("router", _routerSettings);
 
     public void StartEdge() =>
-        Edge = new LoopbackService<EdgeOptions>("edge", Settings.Merge(Router!.DiscoverySettings(), local.Retrieval.DiscoverySettings(), GovernanceDiscovery(), new()
+        Edge = new LoopbackService<EdgeOptions>("edge", ServiceSettings.Merge(Router!.DiscoverySettings(), local.Retrieval.DiscoverySettings(), GovernanceDiscovery(), new()
         {
             ["Edge:AdminApiKey"] = AdminKey,
             ["Logging:LogLevel:Default"] = "Warning",

@@ -95,9 +95,9 @@ public sealed class HybridSuite : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         }));
 
-        var llm = Start(new LoopbackService<LlmProxyOptions>("llm-proxy", Merge(
-            Model(0, PrimaryModel, Primary, price: "2.5", outputPrice: "10"),
-            Model(1, BackupModel, Backup, price: "0.15", outputPrice: "0.6"),
+        var llm = Start(new LoopbackService<LlmProxyOptions>("llm-proxy", ServiceSettings.Merge(
+            ServiceSettings.LlmModel(0, PrimaryModel, Primary, inputPrice: 2.5m, outputPrice: 10m),
+            ServiceSettings.LlmModel(1, BackupModel, Backup, inputPrice: 0.15m, outputPrice: 0.6m),
             new()
             {
                 ["LlmProxy:Resilience:MaxRetries"] = "1",
@@ -115,7 +115,7 @@ public sealed class HybridSuite : IAsyncLifetime
             ["Logging:LogLevel:Default"] = "Warning",
         }));
 
-        var retrieval = Retrieval = Start(new LoopbackService<RetrievalOptions>("retrieval", Merge(inference.DiscoverySettings(), new()
+        var retrieval = Retrieval = Start(new LoopbackService<RetrievalOptions>("retrieval", ServiceSettings.Merge(inference.DiscoverySettings(), new()
         {
             ["Retrieval:DataPath"] = Path.Combine(_root, "retrieval"),
             ["Retrieval:LoadSampleKnowledgeBase"] = "true",
@@ -131,21 +131,21 @@ public sealed class HybridSuite : IAsyncLifetime
 
         var emptyLlm = Start(new LoopbackService<LlmProxyOptions>("llm-proxy", new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }));
 
-        var backends = Merge(inference.DiscoverySettings(), llm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings());
+        var backends = ServiceSettings.Merge(inference.DiscoverySettings(), llm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings());
 
         // As local mode ships: no generative weights, so what the SLM tier does not answer goes to the LLM tier.
-        Router = Start(new LoopbackService<RouterOptions>("router", Merge(backends, RouterSettings("router"), new()
+        Router = Start(new LoopbackService<RouterOptions>("router", ServiceSettings.Merge(backends, RouterSettings("router"), new()
         {
             ["Router:Slm:Generator"] = "none",
         })));
 
         // As a fresh local setup without the llm-endpoint parameter: llm-proxy has no model at all.
-        NoLlmRouter = Start(new LoopbackService<RouterOptions>("router", Merge(
+        NoLlmRouter = Start(new LoopbackService<RouterOptions>("router", ServiceSettings.Merge(
             inference.DiscoverySettings(), emptyLlm.DiscoverySettings(), retrieval.DiscoverySettings(), Governance.DiscoverySettings(),
             RouterSettings("no-llm-router"), new() { ["Router:Slm:Generator"] = "none" })));
 
         // Grounding every LLM answer in the tenant's "handbook" collection (a policy with a Retrieve action).
-        RagRouter = Start(new LoopbackService<RouterOptions>("router", Merge(backends, RouterSettings("rag-router"), new()
+        RagRouter = Start(new LoopbackService<RouterOptions>("router", ServiceSettings.Merge(backends, RouterSettings("rag-router"), new()
         {
             ["Router:Slm:Generator"] = "none",
             ["Router:Policy:Rules:0:Name"] = "block-attacks",
@@ -159,13 +159,14 @@ public sealed class HybridSuite : IAsyncLifetime
         })));
 
         // With a local generator whose answers are always unsure: the cascade escalates them.
-        CascadeRouter = Start(new LoopbackService<RouterOptions>("router", Merge(backends, RouterSettings("cascade-router"), new()
+        CascadeRouter = Start(new LoopbackService<RouterOptions>("router", ServiceSettings.Merge(backends, RouterSettings("cascade-router"), new()
         {
             ["Router:Slm:Generator"] = "tiny-unsure",
             ["Router:Slm:GeneratorMaxTokens"] = "24",
         })));
 
-        await WaitForSampleKnowledgeBaseAsync(retrieval);
+        // Retrieval reports Healthy once the sample knowledge base is loaded.
+        await ServiceSettings.WaitUntilHealthyAsync(retrieval.HttpAddress, TimeSpan.FromMinutes(2));
     }
 
     /// <summary>An HTTP client for the router that acts as the edge for <paramref name="tenant"/>.</summary>
@@ -225,26 +226,6 @@ public sealed class HybridSuite : IAsyncLifetime
         }
     }
 
-    private static async Task WaitForSampleKnowledgeBaseAsync(LoopbackService<RetrievalOptions> retrieval)
-    {
-        using var http = new HttpClient { BaseAddress = retrieval.HttpAddress };
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        string status = "";
-        while (DateTime.UtcNow < deadline)
-        {
-            using var response = await http.GetAsync(new Uri("/health", UriKind.Relative));
-            status = await response.Content.ReadAsStringAsync();
-            if (response.IsSuccessStatusCode && status.Contains("Healthy", StringComparison.Ordinal))
-            {
-                return;
-            }
-
-            await Task.Delay(200);
-        }
-
-        throw new TimeoutException($"retrieval did not load the sample knowledge base in 2 minutes: {status}");
-    }
-
     private Dictionary<string, string?> RouterSettings(string name) => new()
     {
         // These tests are about the pipeline, not the guard head's boundary (its false-positive rate is measured in
@@ -257,40 +238,9 @@ public sealed class HybridSuite : IAsyncLifetime
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    private static Dictionary<string, string?> Model(int index, string id, LlmUpstream upstream, string price, string outputPrice)
-    {
-        var prefix = $"LlmProxy:Models:{index}:";
-        return new()
-        {
-            [prefix + "Id"] = id,
-            [prefix + "Provider"] = "openai-compatible",
-            [prefix + "UpstreamModel"] = id + "-upstream",
-            [prefix + "Endpoint"] = upstream.BaseAddress.ToString(),
-            [prefix + "ContextWindow"] = "128000",
-            [prefix + "MaxOutputTokens"] = "4096",
-            [prefix + "InputPricePerMTok"] = price,
-            [prefix + "CachedInputPricePerMTok"] = price,
-            [prefix + "OutputPricePerMTok"] = outputPrice,
-        };
-    }
-
     public static string LastUserMessage(RecordedRequest request)
     {
         var messages = request.Json.GetProperty("messages");
         return messages[messages.GetArrayLength() - 1].GetProperty("content").GetString() ?? "";
-    }
-
-    private static Dictionary<string, string?> Merge(params Dictionary<string, string?>[] parts)
-    {
-        var all = new Dictionary<string, string?>();
-        foreach (var part in parts)
-        {
-            foreach (var (k, v) in part)
-            {
-                all[k] = v;
-            }
-        }
-
-        return all;
     }
 }
