@@ -49,6 +49,44 @@ public sealed class CommandTests : IDisposable
     }
 
     [Fact]
+    public async Task TrainNeedsLlmWithTheGainTargetWritesAGainHeadThatTheRegistryLoadsAndEvalScores()
+    {
+        // 12 subjects of 8 prompts: hard calculus (half; only the large model is right), trivia (both right), riddles with
+        // a trap (only the small model is right), so the gain must rank calculus first and riddles last.
+        string[] kinds = ["Compute the definite integral of x^{0} sin(x) from 0 to pi, then differentiate the result.", "Name the capital city of country number {0} on the list.", "A riddle: what has {0} legs in the morning? Answer with one word."];
+        var lines = new List<string>();
+        for (var subject = 0; subject < 12; subject++)
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                var kind = Math.Max(0, ((subject + i) % 4) - 1);
+                var prompt = string.Format(System.Globalization.CultureInfo.InvariantCulture, kinds[kind], (subject * 8) + i + 2);
+                lines.Add(JsonSerializer.Serialize(new { prompt, subject = $"s{subject}", weak_correct = kind != 0, strong_correct = kind != 2 }));
+            }
+        }
+
+        var data = Path.Combine(_dir.FullName, "routing.jsonl");
+        await File.WriteAllLinesAsync(data, lines, TestContext.Current.CancellationToken);
+        var head = Path.Combine(_dir.FullName, "needs-llm.head.json");
+
+        var (trainCode, trainOut) = await RunAsync("train", "needs-llm", "--target", "gain", "--pooling", "Mean", "--data", data, "--out", head, "--cache-dir", Cache);
+        var (evalCode, evalOut) = await RunAsync("eval", "needs-llm", "--head", head, "--data", data, "--cache-dir", Cache);
+
+        Assert.True(trainCode == 0, trainOut);
+        Assert.Contains("by group APGR", trainOut, StringComparison.Ordinal);
+        Assert.True(evalCode == 0, evalOut);
+        using var json = JsonDocument.Parse(evalOut.Trim().Split('\n')[^1]);
+        Assert.True(json.RootElement.GetProperty("apgr").GetDouble() > 0.9, evalOut);
+        var file = HeadFile.Read(head);
+        Assert.Equal(HeadKind.Gain, file.Kind);
+        Assert.Equal(HeadPooling.Mean, file.Pooling);
+        Assert.Equal("gain", file.Training!.Value.GetProperty("target").GetString());
+        using var registry = ModelRegistry.Load(new OnnxSessionFactory(new SessionSettings { Device = HybridAI.SlmInference.Core.Runtime.InferenceDevice.Cpu }),
+            Path.Combine(Cache, "models"), [new ModelSpec("needs-llm", ModelKind.Head, head)]);
+        Assert.True(registry.Heads.ContainsKey("needs-llm"));
+    }
+
+    [Fact]
     public async Task AHeadTrainedOnAnotherEncoderIsRefused()
     {
         var head = Path.Combine(_dir.FullName, "other.head.json");

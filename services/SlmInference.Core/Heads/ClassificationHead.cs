@@ -9,7 +9,10 @@ public readonly record struct LabelProbability(string Label, double Probability)
 /// <param name="Scores">Every label's probability, highest first.</param>
 public sealed record HeadPrediction(string Label, double Confidence, IReadOnlyList<LabelProbability> Scores);
 
-/// <summary>A loaded head: a linear layer over an encoder's embedding and optional text features. Thread-safe.</summary>
+/// <summary>
+/// A loaded head: linear rows over an encoder's embedding and optional text features, read as softmax, sigmoid or gain
+/// (<see cref="HeadKind"/>). Thread-safe.
+/// </summary>
 public sealed class ClassificationHead
 {
     private readonly HeadFile _file;
@@ -103,9 +106,9 @@ public sealed class ClassificationHead
         }
 
         var scores = new LabelProbability[_file.Labels.Count];
-        if (_file.Kind == HeadKind.Sigmoid)
+        if (_file.Kind is HeadKind.Sigmoid or HeadKind.Gain)
         {
-            var positive = 1 / (1 + Math.Exp(-logits[0]));
+            var positive = _file.Kind == HeadKind.Sigmoid ? Sigmoid(logits[0]) : GainProbability(logits);
             scores[0] = new LabelProbability(_file.Labels[1], positive);
             scores[1] = new LabelProbability(_file.Labels[0], 1 - positive);
         }
@@ -134,5 +137,15 @@ public sealed class ClassificationHead
         var best = ordered[0];
         var label = _file.Unknown is { } unknown && best.Probability < unknown.Threshold ? unknown.Label : best.Label;
         return new HeadPrediction(label, best.Probability, ordered);
+    }
+
+    private static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
+
+    // The linear correction (row 2) is not a logit: undo the temperature that the loop above applied to every row.
+    private double GainProbability(ReadOnlySpan<double> logits)
+    {
+        var gain = Sigmoid(logits[0]) - Sigmoid(logits[1]) + (logits[2] * _file.Temperature);
+        var calibration = _file.Calibration!;
+        return Sigmoid((calibration.Slope * gain) + calibration.Intercept);
     }
 }

@@ -5,7 +5,8 @@ namespace HybridAI.SlmInference.Core.Heads;
 
 /// <summary>
 /// The on-disk form of a classification head (<c>*.head.json</c>), written by <c>hybridai train</c> and read by
-/// slm-inference: a linear layer over an encoder's embedding (plus optional text features) with softmax or sigmoid.
+/// slm-inference: a linear layer over an encoder's embedding (plus optional text features) with softmax or sigmoid, or
+/// (<see cref="HeadKind.Gain"/>) two binary predictors whose difference is calibrated into the positive label's probability.
 /// The format is documented in docs/slm-inference.md; <see cref="CurrentVersion"/> changes on any breaking change.
 /// </summary>
 public sealed record HeadFile
@@ -36,7 +37,10 @@ public sealed record HeadFile
     /// <summary>Extra text features appended after the embedding, or <see langword="null"/>.</summary>
     public HeadFeatures? Features { get; init; }
 
-    /// <summary>Rows of <c>EmbeddingDimensions + Features.Names.Count</c> weights: one per label (softmax) or one (sigmoid).</summary>
+    /// <summary>
+    /// Rows of <c>EmbeddingDimensions + Features.Names.Count</c> weights: one per label (softmax), one (sigmoid), or three
+    /// (gain: the positive outcome's logit, the negative outcome's logit, and a linear term added to their difference).
+    /// </summary>
     public required IReadOnlyList<float[]> Weights { get; init; }
 
     /// <summary>One bias per weight row.</summary>
@@ -44,6 +48,9 @@ public sealed record HeadFile
 
     /// <summary>Calibration temperature: logits are divided by it before softmax/sigmoid (1 = none).</summary>
     public double Temperature { get; init; } = 1;
+
+    /// <summary>Gain heads: maps the gain to the positive label's probability, <c>σ(slope × gain + intercept)</c>.</summary>
+    public HeadCalibration? Calibration { get; init; }
 
     /// <summary>When the best probability is below the threshold, the head answers the unknown label instead.</summary>
     public HeadUnknown? Unknown { get; init; }
@@ -123,9 +130,18 @@ public sealed record HeadFile
             yield break;
         }
 
-        if (Kind == HeadKind.Sigmoid && Labels.Count != 2)
+        if (Kind is HeadKind.Sigmoid or HeadKind.Gain && Labels.Count != 2)
         {
-            yield return $"a sigmoid head has exactly two labels (negative, positive), but this one has {Labels.Count}";
+            yield return $"a {Kind.ToString().ToLowerInvariant()} head has exactly two labels (negative, positive), but this one has {Labels.Count}";
+        }
+
+        if (Kind == HeadKind.Gain && !(Calibration is { } c && c.Slope > 0 && double.IsFinite(c.Slope) && double.IsFinite(c.Intercept)))
+        {
+            yield return "a gain head needs calibration with a positive, finite slope and a finite intercept";
+        }
+        else if (Kind != HeadKind.Gain && Calibration is not null)
+        {
+            yield return "calibration applies to gain heads only";
         }
 
         if (Encoder is null || string.IsNullOrEmpty(Encoder.Name) || Encoder.Sha256 is not { Length: 64 })
@@ -144,7 +160,7 @@ public sealed record HeadFile
         }
 
         var inputs = InputDimensions;
-        var rows = Kind == HeadKind.Sigmoid ? 1 : Labels.Count;
+        var rows = Kind switch { HeadKind.Sigmoid => 1, HeadKind.Gain => 3, _ => Labels.Count };
         if (Weights is null || Weights.Count != rows || Weights.Any(w => w is null || w.Length != inputs))
         {
             yield return $"weights must be {rows} row(s) of {inputs} values (pooled encoder outputs {PooledDimensions} + {inputs - PooledDimensions} features)";
@@ -192,7 +208,18 @@ public enum HeadKind
 
     /// <summary>One row; sigmoid gives the positive label's probability.</summary>
     Sigmoid,
+
+    /// <summary>
+    /// Three rows: <c>gain = σ(z₀ / T) − σ(z₁ / T) + z₂</c>, where z₀ and z₁ are the logits of two binary predictions
+    /// (for needs-LLM: "the large model answers well" and "the small model answers well") and z₂ a linear correction;
+    /// the positive label's probability is <c>σ(slope × gain + intercept)</c> (<see cref="HeadFile.Calibration"/>).
+    /// Ranking by the expected gain of the positive choice, not by one outcome's probability, is what routing needs.
+    /// </summary>
+    Gain,
 }
+
+/// <summary>Platt scaling of a gain head's score into its positive label's probability.</summary>
+public sealed record HeadCalibration(double Slope, double Intercept);
 
 /// <summary>Which pooled encoder outputs a head reads.</summary>
 public enum HeadPooling

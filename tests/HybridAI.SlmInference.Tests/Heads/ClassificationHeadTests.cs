@@ -52,6 +52,57 @@ public sealed class ClassificationHeadTests
         Assert.Equal(1 - positive, prediction.Scores.Single(s => s.Label == "slm").Probability, 6);
     }
 
+    [Theory]
+    [InlineData(1.0)]
+    [InlineData(1.7)]
+    public void GainHeadCalibratesTheDifferenceOfItsTwoPredictions(double temperature)
+    {
+        var file = HeadFiles.Gain(temperature: temperature);
+        var head = Bind(file);
+        const string text = "A 45-year-old man presents with chest pain. Which of the following is the most likely diagnosis?";
+        var prediction = head.Predict(Embedding, text);
+
+        var features = TextFeatures.Names.Select(n => (TextFeatures.Compute(text, n) - 0.5) / 2).ToArray();
+        double Row(int r) => file.Bias[r] + Embedding.Select((e, i) => (double)e * file.Weights[r][i]).Sum() + features.Select((f, i) => f * file.Weights[r][384 + i]).Sum();
+        static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
+        var gain = Sigmoid(Row(0) / temperature) - Sigmoid(Row(1) / temperature) + Row(2);
+        var positive = Sigmoid((2.5 * gain) - 1.5);
+        Assert.Equal(positive, prediction.Scores.Single(s => s.Label == "llm").Probability, 6);
+        Assert.Equal(1 - positive, prediction.Scores.Single(s => s.Label == "slm").Probability, 6);
+    }
+
+    [Fact]
+    public void GainHeadFilesRoundTripWithTheirCalibration()
+    {
+        var folder = Directory.CreateTempSubdirectory("hybridai-heads-").FullName;
+        try
+        {
+            var file = HeadFiles.Gain();
+            var read = HeadFile.Read(HeadFiles.Write(file, folder));
+            Assert.Equal(HeadKind.Gain, read.Kind);
+            Assert.Equal(new HeadCalibration(2.5, -1.5), read.Calibration);
+            Assert.Equal(3, read.Weights.Count);
+            Assert.Equal(file.Weights[2], read.Weights[2]);
+            Assert.Contains("\"kind\":\"gain\"", File.ReadAllText(Path.Combine(folder, "needs-llm.head.json")), StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void GainHeadsNeedThreeRowsAndAPositiveCalibration()
+    {
+        var problems = (HeadFiles.Gain(calibration: new HeadCalibration(-1, 0)) with { Weights = HeadFiles.Gain().Weights.Take(2).ToArray() }).Validate().ToArray();
+        Assert.Contains(problems, p => p.Contains("weights must be 3 row(s)", StringComparison.Ordinal));
+        Assert.Contains(problems, p => p.Contains("positive, finite slope", StringComparison.Ordinal));
+        var uncalibrated = HeadFiles.Gain() with { Calibration = null };
+        Assert.Contains(uncalibrated.Validate(), p => p.Contains("calibration", StringComparison.Ordinal));
+        var calibratedSigmoid = HeadFiles.Sigmoid() with { Calibration = new HeadCalibration(1, 0) };
+        Assert.Contains(calibratedSigmoid.Validate(), p => p.Contains("gain heads only", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void AHeadRefusesAnEncoderItWasNotTrainedOn()
     {

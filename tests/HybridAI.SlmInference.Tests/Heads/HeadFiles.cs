@@ -41,6 +41,29 @@ internal static class HeadFiles
         };
     }
 
+    /// <summary>A gain head: rows for "large model right", "small model right" and a length correction, Platt-calibrated.</summary>
+    public static HeadFile Gain(string name = "needs-llm", HeadCalibration? calibration = null, double temperature = 1)
+    {
+        var random = new Random(9);
+        var features = TextFeatures.Names;
+        var inputs = 384 + features.Count;
+        var correction = new float[inputs];
+        correction[384] = 0.05f;
+        return new HeadFile
+        {
+            Name = name,
+            Kind = HeadKind.Gain,
+            Labels = ["slm", "llm"],
+            Encoder = new HeadEncoder(ShippedEncoder.Name, ShippedEncoder.ModelSha256),
+            EmbeddingDimensions = 384,
+            Features = new HeadFeatures(TextFeatures.Version, features, [.. features.Select(_ => 0.5f)], [.. features.Select(_ => 2f)]),
+            Weights = [[.. Enumerable.Range(0, inputs).Select(_ => (float)(random.NextDouble() - 0.5))], [.. Enumerable.Range(0, inputs).Select(_ => (float)(random.NextDouble() - 0.5))], correction],
+            Bias = [0.8f, 0.2f, 0.01f],
+            Temperature = temperature,
+            Calibration = calibration ?? new HeadCalibration(2.5, -1.5),
+        };
+    }
+
     public static string Write(HeadFile head, string folder)
     {
         var path = Path.Combine(folder, $"{head.Name}.head.json");

@@ -70,12 +70,15 @@ public static class TrainCommands
         var holdout = new Option<double>("--holdout-groups") { Description = "Leave out this share of subjects (for an honest eval on the rest with the same --seed)", DefaultValueFactory = _ => 0 };
         var target = new Option<string>("--target")
         {
-            Description = "What the head predicts: 'strong-only' (only the large model is right) or 'weak-wrong' (the small model is wrong)",
+            Description = "What the head predicts: 'strong-only' (only the large model is right), 'weak-wrong' (the small model is wrong) or " +
+                "'gain' (ranks by P(large model right) − P(small model right), calibrated to P(only the large model is right); better across " +
+                "MMLU subjects, worse on open-ended chat: docs/signals.md)",
             DefaultValueFactory = _ => "strong-only",
         };
-        target.AcceptOnlyFromAmong("strong-only", "weak-wrong");
+        target.AcceptOnlyFromAmong("strong-only", "weak-wrong", "gain");
         var topicInvariant = new Option<bool>("--topic-invariant") { Description = "Project out the directions that separate subjects, so the head transfers to unseen topics" };
-        var command = new Command("needs-llm", "Probability that a prompt needs the large model: embedding + text features, sigmoid.") { data, output, holdout, target, topicInvariant };
+        var noLength = new Option<bool>("--no-length-term") { Description = "gain: do not add the prompt's length to the gain (the weight is otherwise chosen by cross-validation, 0 included)" };
+        var command = new Command("needs-llm", "Probability that a prompt needs the large model, from its embedding and text features.") { data, output, holdout, target, topicInvariant, noLength };
         common.AddTo(command, training: true);
         command.SetAction(async (result, ct) =>
         {
@@ -97,8 +100,6 @@ public static class TrainCommands
             var embeddings = encoder.Embed(prompts, "prompts", ct).For(pooling);
             var features = FeatureMatrix.FitFeatures(prompts, TextFeatures.Names);
             var x = FeatureMatrix.Build(embeddings, prompts, features);
-            var weakWrong = result.GetValue(target) == "weak-wrong";
-            var labels = rows.Select(r => (weakWrong ? !r.WeakCorrect : r.NeedsLlm) ? 1 : 0).ToArray();
             var subjects = rows.Select(r => r.Subject ?? "").ToArray();
             var grouped = subjects.Distinct(StringComparer.Ordinal).Count() >= 6 ? subjects : null;
             if (result.GetValue(topicInvariant))
@@ -106,9 +107,28 @@ public static class TrainCommands
                 var removed = TopicProjection.Apply(x, subjects, embeddings[0].Length);
                 Progress.Note($"projected out {removed} topic directions");
             }
-            var (model, report) = Fit(x, labels, 2, null, seed, ct, rankMetric: true, groups: grouped);
-            var head = HeadBuilder.Sigmoid("needs-llm", "slm", "llm", model, encoder.Name, encoder.Sha256, encoder.Dimensions, pooling, features,
-                Training(result.GetValue(data)!, rows.Count, report, seed, ("holdout_groups", share), ("target", result.GetValue(target))));
+
+            var targetName = result.GetValue(target)!;
+            HeadFile head;
+            if (targetName == "gain")
+            {
+                int? lengthColumn = result.GetValue(noLength) ? null : embeddings[0].Length + TextFeatures.Names.ToList().IndexOf(TextFeatures.LogLength);
+                var fit = GainTraining.Fit(x, rows.Select(r => r.WeakCorrect).ToArray(), rows.Select(r => r.StrongCorrect).ToArray(), grouped, lengthColumn, seed, ct);
+                head = HeadBuilder.Gain("needs-llm", "slm", "llm", fit, lengthColumn, encoder.Name, encoder.Sha256, encoder.Dimensions, pooling, features,
+                    Training(result.GetValue(data)!, rows.Count, seed, ("holdout_groups", share), ("target", targetName), ("l2", fit.Report.L2),
+                        ("length_weight", fit.Report.LengthWeight), ("length_beta", fit.Report.Beta), ("cv_folds", fit.Report.Folds),
+                        ("cv_repeats", fit.Report.Repeats), ("cv_by_subject", fit.Report.ByGroup),
+                        ("cv_apgr", fit.Report.CrossValidatedApgr), ("calibration_slope", fit.Slope), ("calibration_intercept", fit.Intercept)));
+            }
+            else
+            {
+                var weakWrong = targetName == "weak-wrong";
+                var labels = rows.Select(r => (weakWrong ? !r.WeakCorrect : r.NeedsLlm) ? 1 : 0).ToArray();
+                var (model, report) = Fit(x, labels, 2, null, seed, ct, rankMetric: true, groups: grouped);
+                head = HeadBuilder.Sigmoid("needs-llm", "slm", "llm", model, encoder.Name, encoder.Sha256, encoder.Dimensions, pooling, features,
+                    Training(result.GetValue(data)!, rows.Count, report, seed, ("holdout_groups", share), ("target", targetName)));
+            }
+
             await WriteAsync(head, result.GetValue(output)!);
             return 0;
         });
@@ -345,7 +365,11 @@ public static class TrainCommands
         }).ToArray();
     }
 
-    private static Dictionary<string, object?> Training(FileInfo data, int rows, FitReport report, int seed, params (string Key, object? Value)[] extra)
+    private static Dictionary<string, object?> Training(FileInfo data, int rows, FitReport report, int seed, params (string Key, object? Value)[] extra) =>
+        Training(data, rows, seed, [("l2", report.L2), ("temperature", report.Temperature), ("holdout_accuracy", report.HoldoutAccuracy),
+            ("holdout_auroc", report.HoldoutAuroc), ("threshold_at_1pct_fpr", report.ThresholdAt1PctFpr), ("holdout_tpr_at_1pct_fpr", report.TprAt1PctFpr), .. extra]);
+
+    private static Dictionary<string, object?> Training(FileInfo data, int rows, int seed, params (string Key, object? Value)[] extra)
     {
         var training = new Dictionary<string, object?>
         {
@@ -355,12 +379,6 @@ public static class TrainCommands
             ["data_sha256"] = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(data.FullName))),
             ["examples"] = rows,
             ["seed"] = seed,
-            ["l2"] = report.L2,
-            ["temperature"] = report.Temperature,
-            ["holdout_accuracy"] = report.HoldoutAccuracy,
-            ["holdout_auroc"] = report.HoldoutAuroc,
-            ["threshold_at_1pct_fpr"] = report.ThresholdAt1PctFpr,
-            ["holdout_tpr_at_1pct_fpr"] = report.TprAt1PctFpr,
         };
         foreach (var (key, value) in extra)
         {

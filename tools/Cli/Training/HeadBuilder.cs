@@ -57,4 +57,47 @@ public static class HeadBuilder
             Training = JsonSerializer.SerializeToElement(training, HeadFile.SerializerOptions),
         };
     }
+
+    /// <summary>
+    /// A gain head: rows (large model right, small model right, length correction) as binary rows like
+    /// <see cref="Sigmoid"/>'s, and the Platt calibration that turns the gain into the positive label's probability.
+    /// </summary>
+    public static HeadFile Gain(string name, string negative, string positive, GainTraining.Result result, int? lengthColumn, string encoderName,
+        string encoderSha256, int embeddingDimensions, HeadPooling pooling, HeadFeatures? features, object training)
+    {
+        var d = result.Large.Dimensions;
+        var correction = new float[d];
+        if (lengthColumn is { } column)
+        {
+            correction[column] = (float)result.Beta;
+        }
+
+        return new HeadFile
+        {
+            Name = name,
+            Kind = HeadKind.Gain,
+            Pooling = pooling,
+            Labels = [negative, positive],
+            Encoder = new HeadEncoder(encoderName, encoderSha256),
+            EmbeddingDimensions = embeddingDimensions,
+            Features = features,
+            Weights = [BinaryRow(result.Large), BinaryRow(result.Small), correction],
+            Bias = [result.Large.Bias[1] - result.Large.Bias[0], result.Small.Bias[1] - result.Small.Bias[0], 0],
+            Temperature = 1,
+            Calibration = new HeadCalibration(result.Slope, result.Intercept),
+            Training = JsonSerializer.SerializeToElement(training, HeadFile.SerializerOptions),
+        };
+    }
+
+    private static float[] BinaryRow(LinearModel model)
+    {
+        var d = model.Dimensions;
+        var row = new float[d];
+        for (var j = 0; j < d; j++)
+        {
+            row[j] = model.Weights[d + j] - model.Weights[j];
+        }
+
+        return row;
+    }
 }
