@@ -33,6 +33,25 @@ public sealed class McpAccessTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task TheEdgeForwardsEveryStreamableHttpMethodToTheStatelessServer()
+    {
+        using var http = stack.DevClient();
+        using var get = new HttpRequestMessage(HttpMethod.Get, new Uri("/mcp", UriKind.Relative));
+        get.Headers.Accept.ParseAdd("text/event-stream");
+        using var delete = new HttpRequestMessage(HttpMethod.Delete, new Uri("/mcp", UriKind.Relative));
+
+        using var stream = await http.SendAsync(get, Ct);
+        using var end = await http.SendAsync(delete, Ct);
+        using var put = await http.PutAsync(new Uri("/mcp", UriKind.Relative), new StringContent("{}", Encoding.UTF8, "application/json"), Ct);
+
+        // Stateless: no standalone stream and no session to end, so the router itself answers 405; PUT never leaves the edge.
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, stream.StatusCode);
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, end.StatusCode);
+        Assert.True(stream.Headers.Contains("x-request-id"));
+        Assert.Equal(HttpStatusCode.NotFound, put.StatusCode);
+    }
+
+    [Fact]
     public async Task ATenantCannotSearchOrMatchAnotherTenantsCollections()
     {
         await using var rival = await ConnectAsync(stack, await RivalKeyAsync(stack, Ct), Ct);
