@@ -33,6 +33,23 @@ public sealed class McpAccessTests(StackFixture stack)
     }
 
     [Fact]
+    public async Task AClientOfAnOlderRevisionInitializesWithoutASession()
+    {
+        using var http = stack.DevClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/mcp", UriKind.Relative)) { Content = new StringContent(Initialize, Encoding.UTF8, "application/json") };
+        request.Headers.Accept.ParseAdd("application/json");
+        request.Headers.Accept.ParseAdd("text/event-stream");
+
+        using var response = await http.SendAsync(request, Ct);
+        var body = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("\"protocolVersion\":\"2025-06-18\"", body, StringComparison.Ordinal);
+        Assert.Contains("\"name\":\"hybridai\"", body, StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains("Mcp-Session-Id"));
+    }
+
+    [Fact]
     public async Task TheEdgeForwardsEveryStreamableHttpMethodToTheStatelessServer()
     {
         using var http = stack.DevClient();
