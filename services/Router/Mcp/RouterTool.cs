@@ -77,6 +77,20 @@ public abstract class RouterTool : McpServerTool
             _telemetry.Finished(activity, name, e.Code ?? e.Type);
             return ToolResults.Error(e);
         }
+        catch (Exception e) when (Unhandled(activity, name, e, cancellationToken))
+        {
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Counts a failure left to the SDK (a cancelled call, or a fault it reports as a generic tool error without
+    /// internals); never catches it.
+    /// </summary>
+    private bool Unhandled(System.Diagnostics.Activity? activity, string name, Exception e, CancellationToken cancellationToken)
+    {
+        _telemetry.Finished(activity, name, cancellationToken.IsCancellationRequested ? "cancelled" : e.GetType().Name);
+        return false;
     }
 
     /// <summary>Reads the arguments (then <see cref="ToolArguments.ThrowIfInvalid"/>) and does the work.</summary>
