@@ -1,4 +1,6 @@
 using System.Text.Json;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization.Metadata;
 using HybridAI.Router.Errors;
 using HybridAI.Router.Http;
 using HybridAI.Router.OpenAi;
@@ -21,7 +23,7 @@ public abstract class RouterTool : McpServerTool
     private readonly string[] _arguments;
 
     protected RouterTool(IHttpContextAccessor http, McpTelemetry telemetry, string name, string title, string description,
-        string inputSchema, bool readOnly, bool openWorld = false)
+        string inputSchema, JsonTypeInfo output, bool readOnly, bool openWorld = false)
     {
         _http = http;
         _telemetry = telemetry;
@@ -33,6 +35,7 @@ public abstract class RouterTool : McpServerTool
             Title = title,
             Description = description,
             InputSchema = schema,
+            OutputSchema = OutputSchemaOf(output),
             Annotations = new ToolAnnotations
             {
                 Title = title,
@@ -92,6 +95,13 @@ public abstract class RouterTool : McpServerTool
         _telemetry.Finished(activity, name, cancellationToken.IsCancellationRequested ? "cancelled" : e.GetType().Name);
         return false;
     }
+
+    /// <summary>
+    /// The schema of a successful result's <c>structuredContent</c>, exported from the very type that serializes it, so
+    /// the two cannot drift. (A failure's structured content is the error object, described in docs/api.md.)
+    /// </summary>
+    private static JsonElement OutputSchemaOf(JsonTypeInfo output) => JsonElement.Parse(
+        JsonSchemaExporter.GetJsonSchemaAsNode(output, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true }).ToJsonString());
 
     /// <summary>Reads the arguments (then <see cref="ToolArguments.ThrowIfInvalid"/>) and does the work.</summary>
     protected abstract Task<CallToolResult> ExecuteAsync(Caller caller, ToolArguments arguments, CancellationToken cancellationToken);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using HybridAI.Testing.Upstreams;
 using static HybridAI.Edge.Tests.EndToEnd.McpConnections;
 
@@ -36,6 +37,10 @@ public sealed class McpToolTests(StackFixture stack)
         Assert.Equal(50, search.GetProperty("properties").GetProperty("top_k").GetProperty("maximum").GetInt32());
         Assert.True(tools.Single(t => t.Name == "extract").ProtocolTool.Annotations!.ReadOnlyHint);
         Assert.False(tools.Single(t => t.Name == "ask").ProtocolTool.Annotations!.ReadOnlyHint);
+        var output = tools.Single(t => t.Name == "ask").ProtocolTool.OutputSchema!.Value;
+        Assert.Equal(["answer", "finish_reason", "model", "usage", "hybridai"], output.GetProperty("required").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(JsonValueKind.Object, output.GetProperty("properties").GetProperty("hybridai").GetProperty("properties").ValueKind);
+        Assert.All(tools, t => Assert.NotNull(t.ProtocolTool.OutputSchema));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class AskTool(IHttpContextAccessor http, McpTelemetry telemetry, R
           "required": ["prompt"],
           "additionalProperties": false
         }
-        """, readOnly: false, openWorld: true)
+        """, McpJsonContext.Default.AskResultDto, readOnly: false, openWorld: true)
 {
     protected override async Task<CallToolResult> ExecuteAsync(Caller caller, ToolArguments arguments, CancellationToken cancellationToken)
     {

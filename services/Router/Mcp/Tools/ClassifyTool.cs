@@ -22,7 +22,7 @@ public sealed class ClassifyTool(IHttpContextAccessor http, McpTelemetry telemet
           "required": ["text", "head"],
           "additionalProperties": false
         }
-        """, readOnly: true)
+        """, McpJsonContext.Default.ClassifyResponseDto, readOnly: true)
 {
     protected override async Task<CallToolResult> ExecuteAsync(Caller caller, ToolArguments arguments, CancellationToken cancellationToken)
     {

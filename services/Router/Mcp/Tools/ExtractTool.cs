@@ -23,7 +23,7 @@ public sealed class ExtractTool(IHttpContextAccessor http, McpTelemetry telemetr
           "required": ["text"],
           "additionalProperties": false
         }
-        """, readOnly: true)
+        """, McpJsonContext.Default.ExtractResponseDto, readOnly: true)
 {
     protected override Task<CallToolResult> ExecuteAsync(Caller caller, ToolArguments arguments, CancellationToken cancellationToken)
     {

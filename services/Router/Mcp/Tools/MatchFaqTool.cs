@@ -28,7 +28,7 @@ public sealed class MatchFaqTool(IHttpContextAccessor http, McpTelemetry telemet
           "required": ["query"],
           "additionalProperties": false
         }
-        """, readOnly: true)
+        """, McpJsonContext.Default.FaqMatchResultDto, readOnly: true)
 {
     protected override async Task<CallToolResult> ExecuteAsync(Caller caller, ToolArguments arguments, CancellationToken cancellationToken)
     {

@@ -23,7 +23,7 @@ public sealed class RouteExplainTool(IHttpContextAccessor http, McpTelemetry tel
           "required": ["prompt"],
           "additionalProperties": false
         }
-        """, readOnly: true)
+        """, McpJsonContext.Default.ExplainResponseDto, readOnly: true)
 {
     protected override async Task<CallToolResult> ExecuteAsync(Caller caller, ToolArguments arguments, CancellationToken cancellationToken)
     {

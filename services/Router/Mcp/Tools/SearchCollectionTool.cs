@@ -28,7 +28,7 @@ public sealed class SearchCollectionTool(IHttpContextAccessor http, McpTelemetry
           "required": ["collection", "query"],
           "additionalProperties": false
         }
-        """, readOnly: true)
+        """, McpJsonContext.Default.SearchResultDto, readOnly: true)
 {
     protected override async Task<CallToolResult> ExecuteAsync(Caller caller, ToolArguments arguments, CancellationToken cancellationToken)
     {
