@@ -9,6 +9,7 @@ using HybridAI.Router.Catalogue;
 using HybridAI.Router.Execution;
 using HybridAI.Router.Grpc;
 using HybridAI.Router.Http;
+using HybridAI.Router.Mcp;
 using HybridAI.Router.Pipeline;
 using HybridAI.Router.Policy;
 using HybridAI.Router.Privacy;
@@ -65,10 +66,11 @@ public static class Extensions
         services.AddSingleton<LocalCapabilities>();
         services.AddSingleton<RequestGate>();
         services.AddHostedService<RouterWarmup>();
+        builder.AddRouterMcpServer();
         return builder;
     }
 
-    /// <summary>Maps the OpenAI-compatible HTTP API, the HybridAI endpoints and the <c>hybridai.router.v1</c> gRPC API.</summary>
+    /// <summary>Maps the OpenAI-compatible HTTP API, the HybridAI endpoints, the <c>hybridai.router.v1</c> gRPC API and the MCP endpoint (<c>/mcp</c>).</summary>
     public static WebApplication MapRouterApi(this WebApplication app)
     {
         app.MapPost("/v1/chat/completions", ChatEndpoints.CompleteAsync);
@@ -79,6 +81,7 @@ public static class Extensions
         app.MapPost("/v1/hybrid/classify", LocalEndpoints.ClassifyAsync);
         app.MapPost("/v1/hybrid/extract", LocalEndpoints.ExtractAsync);
         app.MapGrpcService<RouterGrpcService>();
+        app.MapRouterMcp();
         return app;
     }
 }

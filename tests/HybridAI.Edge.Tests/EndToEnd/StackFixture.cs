@@ -12,7 +12,8 @@ namespace HybridAI.Edge.Tests.EndToEnd;
 /// <summary>
 /// The whole system on loopback ports, wired by service discovery as the AppHost wires it: governance (with the dev
 /// tenant and its key), slm-inference on the CPU with the shipped encoder and heads, llm-proxy pointed at an in-test
-/// OpenAI server, retrieval with its embedded store, router, and the edge in front. Clients talk only to the edge.
+/// OpenAI server, retrieval with its embedded store and the sample knowledge base in the dev tenant, router, and the
+/// edge in front. Clients talk only to the edge.
 /// </summary>
 public sealed class StackFixture : IAsyncLifetime
 {
@@ -53,6 +54,7 @@ public sealed class StackFixture : IAsyncLifetime
         var retrieval = Start<RetrievalOptions>("retrieval", With([slm.DiscoverySettings()], new()
         {
             ["Retrieval:VectorStore"] = "Embedded",
+            ["Retrieval:LoadSampleKnowledgeBase"] = "true",
             ["Retrieval:DataPath"] = Path.Combine(_dataPath, "retrieval"),
         }));
         var router = Start<RouterOptions>("router", With([slm.DiscoverySettings(), llm.DiscoverySettings(), retrieval.DiscoverySettings(), governance.DiscoverySettings()], new()
@@ -64,6 +66,9 @@ public sealed class StackFixture : IAsyncLifetime
             ["Edge:AdminApiKey"] = AdminKey,
             ["Edge:MaxRequestBodyBytes"] = (256 * 1024).ToString(System.Globalization.CultureInfo.InvariantCulture),
         }));
+
+        // The dev tenant's sample knowledge base (faq, docs) is loaded before any test runs, so tests can search it.
+        await ServiceSettings.WaitUntilHealthyAsync(retrieval.HttpAddress, TimeSpan.FromSeconds(60), TestContext.Current.CancellationToken);
     }
 
     /// <summary>A plain HTTP client of the edge carrying the dev key.</summary>
