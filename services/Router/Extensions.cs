@@ -7,12 +7,14 @@ using HybridAI.Router.Budgets;
 using HybridAI.Router.Caching;
 using HybridAI.Router.Catalogue;
 using HybridAI.Router.Execution;
+using HybridAI.Router.Feedback;
 using HybridAI.Router.Grpc;
 using HybridAI.Router.Http;
 using HybridAI.Router.Pipeline;
 using HybridAI.Router.Policy;
 using HybridAI.Router.Privacy;
 using HybridAI.Router.Receipts;
+using HybridAI.Router.Shadow;
 using HybridAI.Router.Signals;
 using HybridAI.Router.Telemetry;
 using HybridAI.Tokens;
@@ -64,6 +66,8 @@ public static class Extensions
         services.AddSingleton<RoutingPipeline>();
         services.AddSingleton<LocalCapabilities>();
         services.AddSingleton<RequestGate>();
+        services.AddSingleton<FeedbackService>();
+        services.AddShadowEvaluation();
         services.AddHostedService<RouterWarmup>();
         return builder;
     }
@@ -78,6 +82,7 @@ public static class Extensions
         app.MapPost("/v1/hybrid/explain", ChatEndpoints.ExplainAsync);
         app.MapPost("/v1/hybrid/classify", LocalEndpoints.ClassifyAsync);
         app.MapPost("/v1/hybrid/extract", LocalEndpoints.ExtractAsync);
+        app.MapPost("/v1/hybrid/feedback", FeedbackEndpoints.SubmitAsync);
         app.MapGrpcService<RouterGrpcService>();
         return app;
     }
