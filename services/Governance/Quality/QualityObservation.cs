@@ -18,6 +18,7 @@ namespace HybridAI.Governance.Quality;
 /// <param name="CostMicros">What the request cost (micro-dollars).</param>
 /// <param name="LlmCostMicros">What the shadow re-run on the LLM tier cost (what serving it there would have cost), or null.</param>
 /// <param name="Judge">The shadow judge (a catalogue id, or <c>exact-match</c>), or null.</param>
+/// <param name="Comment">The user's comment with the rating (PII already redacted by the router), or null.</param>
 public sealed record QualityObservation(
     string RequestId,
     DateTimeOffset Time,
@@ -31,4 +32,5 @@ public sealed record QualityObservation(
     double? ShadowParity,
     long CostMicros,
     long? LlmCostMicros,
-    string? Judge);
+    string? Judge,
+    string? Comment);

@@ -110,7 +110,7 @@ public sealed class SqliteQualityStore : IQualityStore
         await using var connection = await _database.OpenReaderAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = """
-            SELECT q.request_id, l.time_ms, l.route, l.model, l.cost_micros, l.body, q.rating, q.shadow_parity, q.shadow_cost_micros, q.judge
+            SELECT q.request_id, l.time_ms, l.route, l.model, l.cost_micros, l.body, q.rating, q.shadow_parity, q.shadow_cost_micros, q.judge, q.comment
             FROM quality q JOIN ledger l ON l.tenant_id = q.tenant_id AND l.kind = $kind AND l.request_id = q.request_id
             WHERE q.tenant_id = $tenant AND l.time_ms >= $from AND l.time_ms < $to
             ORDER BY l.time_ms, l.sequence
@@ -137,7 +137,8 @@ public sealed class SqliteQualityStore : IQualityStore
                 reader.IsDBNull(7) ? null : reader.GetDouble(7),
                 reader.GetInt64(4),
                 reader.IsDBNull(8) ? null : reader.GetInt64(8),
-                reader.IsDBNull(9) ? null : reader.GetString(9));
+                reader.IsDBNull(9) ? null : reader.GetString(9),
+                reader.IsDBNull(10) ? null : reader.GetString(10));
         }
     }
 }
