@@ -21,7 +21,8 @@ public interface IQualityStore
     /// <summary>
     /// The tenant's observed requests whose receipt time is in [<paramref name="rangeStart"/>, <paramref name="rangeEnd"/>), oldest
     /// first, each with its receipt's routing facts. Only requests with a rating or a shadow result are returned, and
-    /// only once their receipt is in the ledger.
+    /// only once their receipt is in the ledger. An empty <paramref name="tenantId"/> reads every tenant's (the console's
+    /// all-tenant view).
     /// </summary>
     IAsyncEnumerable<QualityObservation> ReadAsync(string tenantId, DateTimeOffset rangeStart, DateTimeOffset rangeEnd, CancellationToken cancellationToken);
 }

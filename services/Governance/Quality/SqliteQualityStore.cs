@@ -112,7 +112,7 @@ public sealed class SqliteQualityStore : IQualityStore
         command.CommandText = """
             SELECT q.request_id, l.time_ms, l.route, l.model, l.cost_micros, l.body, q.rating, q.shadow_parity, q.shadow_cost_micros, q.judge, q.comment
             FROM quality q JOIN ledger l ON l.tenant_id = q.tenant_id AND l.kind = $kind AND l.request_id = q.request_id
-            WHERE q.tenant_id = $tenant AND l.time_ms >= $from AND l.time_ms < $to
+            WHERE ($tenant = '' OR q.tenant_id = $tenant) AND l.time_ms >= $from AND l.time_ms < $to
             ORDER BY l.time_ms, l.sequence
             """;
         command.Parameters.AddWithValue("$kind", (int)LedgerRecordKind.Receipt);
