@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Net.Http.Json;
 using System.Text.Json;
 using HybridAI.Router.Shadow;
 
@@ -70,6 +71,7 @@ public sealed class ShadowTests : IDisposable
         Assert.Equal(1, QualityProbe.Figure(cache, "shadow_judged"));
         Assert.Equal(HybridSuite.JudgeParity, cache.GetProperty("shadow_parity").GetDouble());
         Assert.Equal(1, Count("hybridai.router.shadow.judged", HybridSuite.ShadowedTenant));
+        await AssertConsoleShowsAsync(HybridSuite.ShadowedTenant, "cache", HybridSuite.JudgeParity);
     }
 
     [Fact]
@@ -223,6 +225,21 @@ public sealed class ShadowTests : IDisposable
     /// never cached (so never a cache hit to sample).
     /// </summary>
     private static string Marker() => $"Topic {string.Concat(Enumerable.Range(0, 10).Select(_ => (char)('a' + Random.Shared.Next(26))))}.";
+
+    /// <summary>The console's quality view (page and JSON) shows the parity recorded for <paramref name="tier"/>.</summary>
+    private async Task AssertConsoleShowsAsync(string tenant, string tier, double parity)
+    {
+        using var handler = new HttpClientHandler { UseCookies = true, CookieContainer = new System.Net.CookieContainer() };
+        using var console = new HttpClient(handler) { BaseAddress = _suite.Governance.HttpAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var login = await console.PostAsync(new Uri("/console/login", UriKind.Relative), new FormUrlEncodedContent([new("key", HybridSuite.AdminKey)]), Ct);
+        Assert.Equal(System.Net.HttpStatusCode.OK, login.StatusCode);
+
+        var json = await console.GetFromJsonAsync<JsonElement>(new Uri($"/console/api/quality?tenant={tenant}&range=1h", UriKind.Relative), Ct);
+        var row = json.GetProperty("byTier").EnumerateArray().Single(r => r.GetProperty("key").GetString() == tier);
+        Assert.Equal(parity, row.GetProperty("shadowParity").GetDouble());
+        var page = await console.GetStringAsync(new Uri($"/console/quality?tenant={tenant}&range=1h", UriKind.Relative), Ct);
+        Assert.Contains($"data-series=\"shadow parity\" data-x=\"{tier}\" data-value=\"{(parity * 100).ToString("R", System.Globalization.CultureInfo.InvariantCulture)}\"", page, StringComparison.Ordinal);
+    }
 
     private HttpClient Client(string tenant)
     {
