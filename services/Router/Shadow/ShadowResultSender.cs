@@ -50,6 +50,7 @@ public sealed partial class ShadowResultSender(
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
             Lost(batch);
+            batch.Clear();
             while (_results.Reader.TryRead(out var result))
             {
                 Lost([result]);
@@ -87,6 +88,12 @@ public sealed partial class ShadowResultSender(
 
                 await Task.Delay(delay, stoppingToken);
                 delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(30).Ticks));
+            }
+            catch (RpcException) when (stoppingToken.IsCancellationRequested)
+            {
+                // Shutting down mid-call: the batch is lost (counted), the router stops without waiting on governance.
+                Lost(batch);
+                return;
             }
         }
     }
