@@ -75,6 +75,29 @@ public sealed class ShadowTests : IDisposable
     }
 
     [Fact]
+    public async Task StreamedCacheHitIsShadowEvaluatedToo()
+    {
+        using var http = Client(HybridSuite.ShadowRedactTenant);
+        var probe = new QualityProbe(_suite, HybridSuite.ShadowRedactTenant);
+        var prompt = $"{Marker()} Describe a good on-call handover in two sentences.";
+        await QualityProbe.ChatAsync(http, prompt, QualityProbe.NewId());
+        var id = QualityProbe.NewId();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+        {
+            Content = JsonContent.Create(new { model = "hybrid-auto", stream = true, messages = new[] { new { role = "user", content = prompt } } }),
+        };
+        request.Headers.Add("x-request-id", id);
+
+        using var response = await http.SendAsync(request, Ct);
+        var events = await response.Content.ReadAsStringAsync(Ct);
+
+        Assert.Equal("cache", string.Join(",", response.Headers.GetValues("x-hybridai-route")));
+        Assert.Contains(HybridSuite.PrimaryAnswer, events, StringComparison.Ordinal);
+        var observed = (await probe.WaitForShadowResultsAsync([id]))[id];
+        Assert.Equal(HybridSuite.JudgeParity, observed.GetProperty("shadow_parity").GetDouble());
+    }
+
+    [Fact]
     public async Task OnlyTheTenantsSampleRateOfServedAnswersIsReRun()
     {
         using var http = Client(HybridSuite.ShadowRateTenant);
