@@ -5,6 +5,7 @@ using HybridAI.Governance.OperatorConsole;
 using HybridAI.Governance.Grpc;
 using HybridAI.Governance.Ledger;
 using HybridAI.Governance.Policies;
+using HybridAI.Governance.Quality;
 using HybridAI.Governance.RateLimiting;
 using HybridAI.Governance.Receipts;
 using HybridAI.Governance.Reports;
@@ -55,6 +56,8 @@ public static class Extensions
         services.AddSingleton<BudgetService>();
         services.AddSingleton<RateLimitService>();
         services.AddSingleton<ReceiptService>();
+        services.AddSingleton<IQualityStore, SqliteQualityStore>();
+        services.AddSingleton<QualityService>();
         services.AddSingleton<ReportService>();
         services.AddSingleton<AdminKey>();
         services.AddHostedService<DevTenantSeeder>();

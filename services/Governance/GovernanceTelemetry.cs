@@ -28,5 +28,15 @@ public static class GovernanceTelemetry
     public static readonly Counter<long> Receipts = Meter.CreateCounter<long>("hybridai.governance.ledger.receipts", "{receipt}");
 
     /// <summary>Key authorisations by result (valid, invalid).</summary>
+    /// <summary>Feedback ratings recorded, by tenant and rating (-1, 0, 1).</summary>
+    public static readonly Counter<long> Feedback = Meter.CreateCounter<long>("hybridai.governance.quality.feedback", "{rating}");
+
+    /// <summary>Shadow results recorded, by tenant.</summary>
+    public static readonly Counter<long> ShadowResults = Meter.CreateCounter<long>("hybridai.governance.quality.shadow_results", "{result}");
+
+    /// <summary>Parity (0..1) of recorded shadow results with the LLM tier, by tenant.</summary>
+    public static readonly Histogram<double> ShadowParity = Meter.CreateHistogram<double>("hybridai.governance.quality.shadow_parity", "1",
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95, 1] });
+
     public static readonly Counter<long> KeyAuthorizations = Meter.CreateCounter<long>("hybridai.governance.key.authorizations", "{authorization}");
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using HybridAI.Router.Policy;
+using HybridAI.Router.Shadow;
 using HybridAI.ServiceDefaults.Options;
 
 namespace HybridAI.Router;
@@ -60,6 +61,8 @@ public sealed class RouterOptions : IServiceOptions, ISelfValidatingOptions
 
     public ReceiptOptions Receipts { get; set; } = new();
 
+    public ShadowOptions Shadow { get; set; } = new();
+
     /// <summary>The routing policy (section <c>Router:Policy</c>): validated at start, then hot-reloaded.</summary>
     public PolicyOptions Policy { get; set; } = new();
 
@@ -91,6 +94,11 @@ public sealed class RouterOptions : IServiceOptions, ISelfValidatingOptions
         foreach (var problem in Receipts.Validate())
         {
             yield return ($"{nameof(Receipts)}:{problem.Key}", problem.Message);
+        }
+
+        foreach (var problem in Shadow.Validate())
+        {
+            yield return ($"{nameof(Shadow)}:{problem.Key}", problem.Message);
         }
 
         foreach (var problem in PolicyCompiler.Compile(Policy).Problems)

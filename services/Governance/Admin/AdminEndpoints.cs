@@ -6,6 +6,7 @@ using HybridAI.Contracts.Governance.V1;
 using HybridAI.Governance.Errors;
 using HybridAI.Governance.Ledger;
 using HybridAI.Governance.Policies;
+using HybridAI.Governance.Quality;
 using HybridAI.Governance.Reports;
 using HybridAI.Governance.Tenants;
 
@@ -82,6 +83,18 @@ public static class AdminEndpoints
                 From = from is { } f ? Timestamp.FromDateTimeOffset(f) : null,
                 To = to is { } t ? Timestamp.FromDateTimeOffset(t) : null,
             }, c.RequestAborted));
+        });
+
+        admin.MapGet("/tenants/{id}/quality", async (string id, HttpContext c, QualityService quality, TimeProvider clock) =>
+        {
+            var problems = new List<Problem>();
+            AdminHttp.OnlyKnownQuery(c.Request, problems, "from", "to");
+            var now = clock.GetUtcNow();
+            var from = AdminHttp.Time(c.Request, "from", problems) ?? now - QualityService.DefaultRange;
+            var to = AdminHttp.Time(c.Request, "to", problems) ?? now;
+            Throw.IfAny("The quality request", problems);
+            var rows = await quality.ObservationsAsync(id, from, to, c.RequestAborted);
+            return Results.Json(new { tenant_id = id, from, to, observations = rows }, QualityService.Json);
         });
 
         admin.MapGet("/ledger/verify", async (HttpContext c, IAuditLedger ledger) =>

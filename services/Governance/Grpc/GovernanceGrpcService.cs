@@ -2,6 +2,7 @@ using Grpc.Core;
 using HybridAI.Contracts.Governance.V1;
 using HybridAI.Governance.Budgets;
 using HybridAI.Governance.Policies;
+using HybridAI.Governance.Quality;
 using HybridAI.Governance.RateLimiting;
 using HybridAI.Governance.Receipts;
 using HybridAI.Governance.Reports;
@@ -10,12 +11,13 @@ using HybridAI.Governance.Tenants;
 namespace HybridAI.Governance.Grpc;
 
 /// <summary>
-/// The API edge and router call: key authorisation, policies, budget escrow, rate limits, receipts and reports.
+/// The API edge and router call: key authorisation, policies, budget escrow, rate limits, receipts, reports, feedback and
+/// shadow results.
 /// Errors are translated by <see cref="GovernanceErrorInterceptor"/>.
 /// </summary>
 public sealed class GovernanceGrpcService(
     TenantService tenants, PolicyService policies, BudgetService budgets, RateLimitService rateLimits,
-    ReceiptService receipts, ReportService reports) : GovernanceService.GovernanceServiceBase
+    ReceiptService receipts, ReportService reports, QualityService quality) : GovernanceService.GovernanceServiceBase
 {
     public override Task<AuthorizeKeyResponse> AuthorizeKey(AuthorizeKeyRequest request, ServerCallContext context) =>
         tenants.AuthorizeAsync(request.ApiKey, context.CancellationToken);
@@ -40,4 +42,10 @@ public sealed class GovernanceGrpcService(
 
     public override Task<Report> GetReport(ReportRequest request, ServerCallContext context) =>
         reports.BuildAsync(request, context.CancellationToken);
+
+    public override Task<SubmitFeedbackResponse> SubmitFeedback(SubmitFeedbackRequest request, ServerCallContext context) =>
+        quality.SubmitFeedbackAsync(request, context.CancellationToken);
+
+    public override Task<RecordShadowResultsResponse> RecordShadowResults(RecordShadowResultsRequest request, ServerCallContext context) =>
+        quality.RecordShadowResultsAsync(request, context.CancellationToken);
 }

@@ -2,14 +2,16 @@ using HybridAI.Governance.Admin;
 using HybridAI.Governance.OperatorConsole.Auth;
 using HybridAI.Governance.OperatorConsole.Data;
 using HybridAI.Governance.OperatorConsole.Pages;
+using HybridAI.Governance.OperatorConsole.Quality;
 using HybridAI.Governance.Errors;
 using Microsoft.AspNetCore.Http.Features;
 
 namespace HybridAI.Governance.OperatorConsole;
 
 /// <summary>
-/// The operator console at <c>/console</c> (docs/governance.md, "Console"): a login form, one server-rendered page
-/// of SVG charts, and the same figures as JSON under <c>/console/api/*</c>, all behind the console session.
+/// The operator console at <c>/console</c> (docs/governance.md, "Console"): a login form, server-rendered pages of SVG
+/// charts (the overview, and the quality view at <c>/console/quality</c>), and the same figures as JSON under
+/// <c>/console/api/*</c>, all behind the console session.
 /// </summary>
 public static class ConsoleEndpoints
 {
@@ -53,6 +55,9 @@ public static class ConsoleEndpoints
         });
 
         signedIn.MapGet("", PageAsync);
+        signedIn.MapGet("/quality", QualityPageAsync);
+        signedIn.MapGet("/api/quality", async (HttpContext c, ConsoleService console, QualityConsoleService quality) =>
+            await JsonAsync(c, async () => await quality.OverviewAsync(Query(c, console, "range", "bucket", "from", "to", "tenant"), c.RequestAborted)));
         signedIn.MapPost("/verify", async (HttpContext c, LedgerMonitor ledger) =>
         {
             await ledger.VerifyAsync(c.RequestAborted);
@@ -116,6 +121,28 @@ public static class ConsoleEndpoints
         var overview = await console.OverviewAsync(query, c.RequestAborted);
         var receipts = await console.LatestReceiptsAsync(query.Tenant, 25, c.RequestAborted);
         return Layout.Html(DashboardPage.Render(overview, receipts, range.Length == 0 ? "24h" : range, error), error is null ? 200 : 400);
+    }
+
+    private static async Task<IResult> QualityPageAsync(
+        HttpContext c, ConsoleService console, QualityConsoleService quality, ICalibrationInsights calibration)
+    {
+        var range = c.Request.Query["range"].ToString();
+        ConsoleQuery query;
+        string? error = null;
+        try
+        {
+            query = Query(c, console, "range", "bucket", "tenant");
+        }
+        catch (ValidationFailedException e)
+        {
+            error = e.Message;
+            query = console.Query(null, null, null, null, null);
+            range = "";
+        }
+
+        var overview = await quality.OverviewAsync(query, c.RequestAborted);
+        var insights = query.Tenant.Length == 0 ? null : await calibration.GetAsync(query.Tenant, c.RequestAborted);
+        return Layout.Html(QualityPage.Render(overview, insights, range.Length == 0 ? "24h" : range, error), error is null ? 200 : 400);
     }
 
     private static ConsoleQuery Query(HttpContext c, ConsoleService console, params string[] known)

@@ -1,6 +1,8 @@
 using HybridAI.Governance.OperatorConsole.Auth;
 using HybridAI.Governance.OperatorConsole.Data;
 using HybridAI.Governance.OperatorConsole.Metrics;
+using HybridAI.Governance.OperatorConsole.Quality;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace HybridAI.Governance.OperatorConsole;
 
@@ -18,6 +20,10 @@ public static class ConsoleExtensions
         services.AddHostedService(sp => sp.GetRequiredService<LedgerMonitor>());
         services.AddSingleton<LedgerTotals>();
         services.AddSingleton<ConsoleMetrics>();
+        services.AddSingleton<QualityConsoleService>();
+        services.AddSingleton<QualityMetrics>();
+        // The calibration engine replaces this with its own (the quality view's "Thresholds and calibration" section).
+        services.TryAddSingleton<ICalibrationInsights, NoCalibrationInsights>();
         services.AddSingleton<ConsoleMetricsRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleMetricsRefresher>());
         return services;

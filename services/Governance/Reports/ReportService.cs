@@ -4,15 +4,17 @@ using HybridAI.Contracts.Governance.V1;
 using HybridAI.Governance.Budgets;
 using HybridAI.Governance.Errors;
 using HybridAI.Governance.Ledger;
+using HybridAI.Governance.Quality;
 using HybridAI.Governance.Tenants;
 
 namespace HybridAI.Governance.Reports;
 
 /// <summary>
 /// Per-tenant reports over the ledger: volume, tokens and cost by tier and model, savings against what the all-LLM
-/// baseline would have cost, SLM share, escalation and cache-hit rates, latency percentiles and budget use.
+/// baseline would have cost, SLM share, escalation and cache-hit rates, latency percentiles, budget use, and output
+/// quality (feedback ratings and shadow parity) by tier, intent and model.
 /// </summary>
-public sealed class ReportService(IAuditLedger ledger, BudgetService budgets, KnownTenants tenants, TimeProvider clock)
+public sealed class ReportService(IAuditLedger ledger, BudgetService budgets, KnownTenants tenants, IQualityStore quality, TimeProvider clock)
 {
     public static readonly TimeSpan MaxRange = TimeSpan.FromDays(366);
 
@@ -67,6 +69,17 @@ public sealed class ReportService(IAuditLedger ledger, BudgetService budgets, Kn
         report.ByTier.AddRange(Group(aggregate.Rows, r => TierName(r.Route)));
         report.ByModel.AddRange(Group(aggregate.Rows, r => r.Model.Length == 0 ? "(none)" : r.Model));
         report.Budgets.AddRange(await budgets.StateAsync(request.TenantId, cancellationToken));
+
+        var observations = new List<QualityObservation>();
+        await foreach (var o in quality.ReadAsync(request.TenantId, from, to, cancellationToken))
+        {
+            observations.Add(o);
+        }
+
+        report.Quality = QualitySummary.Row("all", observations);
+        report.QualityByTier.AddRange(QualitySummary.By(observations, o => o.Tier));
+        report.QualityByIntent.AddRange(QualitySummary.By(observations, o => o.Intent));
+        report.QualityByModel.AddRange(QualitySummary.By(observations, o => o.Model));
         return report;
     }
 

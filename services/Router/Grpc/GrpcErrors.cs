@@ -13,7 +13,7 @@ public static class GrpcErrors
     {
         FailureKind.InvalidArgument => RpcErrors.InvalidArgument(e.Message,
             e.Problems.Count > 0 ? [.. e.Problems] : [(e.Field ?? "", e.Message)]),
-        FailureKind.NotFound => RpcErrors.NotFound(e.Code == "head_not_found" ? "head" : "model", e.Field ?? "", e.Message),
+        FailureKind.NotFound => RpcErrors.NotFound(e.Code switch { "head_not_found" => "head", "response_not_found" => "response", _ => "model" }, e.Field ?? "", e.Message),
         FailureKind.Exhausted => RpcErrors.ResourceExhausted(e.Message, e.RetryAfter ?? TimeSpan.FromSeconds(1)),
         FailureKind.Unavailable => RpcErrors.Unavailable(e.Message, e.RetryAfter),
         _ => Build(e),

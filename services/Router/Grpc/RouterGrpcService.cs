@@ -2,6 +2,7 @@ using Grpc.Core;
 using HybridAI.Contracts.Router.V1;
 using HybridAI.Router.Catalogue;
 using HybridAI.Router.Errors;
+using HybridAI.Router.Feedback;
 using HybridAI.Router.Http;
 using HybridAI.Router.Pipeline;
 using HybridAI.Router.Requests;
@@ -14,7 +15,8 @@ namespace HybridAI.Router.Grpc;
 /// constraints. The tenant comes from the <c>x-hybridai-tenant</c> metadata the edge stamps; the decision is in the
 /// response (and, for every routed call, in trailers); failures are statuses with google.rpc details.
 /// </summary>
-public sealed class RouterGrpcService(RoutingPipeline pipeline, LocalCapabilities local, RequestGate gate, IOptions<RouterOptions> options)
+public sealed class RouterGrpcService(
+    RoutingPipeline pipeline, LocalCapabilities local, FeedbackService feedback, RequestGate gate, IOptions<RouterOptions> options)
     : RouterService.RouterServiceBase
 {
     public override Task<ChatCompletionResponse> CompleteChat(ChatCompletionRequest request, ServerCallContext context) => Run(context, async ct =>
@@ -93,6 +95,14 @@ public sealed class RouterGrpcService(RoutingPipeline pipeline, LocalCapabilitie
         response.Models.AddRange((await local.ModelsAsync(caller.TenantId, ct))
             .Select(m => new RoutedModel { Id = m.Id, Kind = m.Kind, OwnedBy = m.OwnedBy, Description = m.Description }));
         return response;
+    });
+
+    public override Task<SubmitFeedbackResponse> SubmitFeedback(SubmitFeedbackRequest request, ServerCallContext context) => Run(context, async ct =>
+    {
+        var caller = CallerResolver.From(context);
+        var outcome = await feedback.SubmitAsync(caller, request.ResponseId, request.HasRating ? request.Rating : null,
+            request.Comment, ct);
+        return new SubmitFeedbackResponse { ResponseId = outcome.ResponseId, Rating = outcome.Rating, Replaced = outcome.Replaced };
     });
 
     private ChatCall Call(ChatCompletionRequest request, ServerCallContext context, bool stream)

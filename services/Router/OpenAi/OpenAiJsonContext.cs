@@ -24,4 +24,6 @@ namespace HybridAI.Router.OpenAi;
 [JsonSerializable(typeof(ClassifyResponseDto))]
 [JsonSerializable(typeof(ExtractRequestDto))]
 [JsonSerializable(typeof(ExtractResponseDto))]
+[JsonSerializable(typeof(FeedbackRequestDto))]
+[JsonSerializable(typeof(FeedbackResponseDto))]
 public sealed partial class OpenAiJsonContext : JsonSerializerContext;

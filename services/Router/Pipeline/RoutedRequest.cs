@@ -73,6 +73,12 @@ public sealed class RoutedRequest(ChatCall call, DateTimeOffset started)
 
     public string Error { get; set; } = "";
 
+    /// <summary>The text of the answer served (what shadow evaluation judges); empty until one is.</summary>
+    public string AnswerText { get; set; } = "";
+
+    /// <summary>The local generator's mean token log-probability, when it generated the served answer (the cascade's confidence).</summary>
+    public double? SlmMeanLogprob { get; set; }
+
     /// <summary>What happened after the policy decided (escalations, fallbacks), appended to its reasons.</summary>
     public List<string> ExecutionReasons { get; } = [];
 
@@ -132,6 +138,11 @@ public sealed class RoutedRequest(ChatCall call, DateTimeOffset started)
             Outcome = Outcome,
             Error = Error.Length > 500 ? Error[..500] : Error,
         };
+        if (SlmMeanLogprob is { } logprob)
+        {
+            receipt.SlmMeanLogprob = logprob;
+        }
+
         receipt.Redactions.AddRange(RedactionTypes);
         receipt.Steps.AddRange(Steps);
         return receipt;

@@ -89,6 +89,7 @@ public sealed partial class RoutingPipeline
         }
 
         request.Model = local.Model.Length > 0 ? local.Model : generator;
+        request.SlmMeanLogprob = local.MeanLogprob;
         request.Usage = local.Usage is { } usage ? new TokenUsage(usage) { Estimated = false } : LocalUsage(request, local.Text);
         return Result(request, new ChatMessage { Role = "assistant", Content = local.Text }, local.FinishReason);
     }
@@ -207,6 +208,7 @@ public sealed partial class RoutingPipeline
     private ChatResult Result(RoutedRequest request, ChatMessage message, string finishReason)
     {
         Account(request);
+        request.AnswerText = message.Content;
         return new ChatResult($"chatcmpl-{request.Caller.RequestId}", request.Model, message, finishReason, request.Usage, request.ToDecision(),
             [.. request.Citations]);
     }

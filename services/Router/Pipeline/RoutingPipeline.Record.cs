@@ -121,6 +121,9 @@ public sealed partial class RoutingPipeline
         }
 
         await receipts.RecordAsync(request.ToReceipt());
+
+        // After the answer and the receipt: never blocks (a full shadow queue drops the sample).
+        shadow.Offer(request);
     }
 
     private async Task<RepeatedField<ChatMessage>> AugmentAsync(RoutedRequest request, CancellationToken cancellationToken)

@@ -29,6 +29,7 @@ public sealed partial class RoutingPipeline
             if (key is not null && await LookupCacheAsync(request, key, cancellationToken) is { } hit)
             {
                 Account(request);
+                request.AnswerText = hit.Text;
                 await writer.BeginAsync(Id(request), request.ToDecision(), cancellationToken);
                 await writer.DeltaAsync(hit.Text, [], cancellationToken);
                 await writer.EndAsync(hit.FinishReason, request.Usage, request.ToDecision(), request.Citations, cancellationToken);
@@ -69,6 +70,7 @@ public sealed partial class RoutingPipeline
             }
 
             var text = AnswerFromFaq(request, faq);
+            request.AnswerText = text;
             Account(request);
             await writer.BeginAsync(Id(request), request.ToDecision(), cancellationToken);
             await writer.DeltaAsync(text, [], cancellationToken);
@@ -140,6 +142,8 @@ public sealed partial class RoutingPipeline
 
                     request.Step("slm", generator, "ok", elapsed, $"{tokenCount} tokens, mean logprob {done.MeanLogprob:0.###}");
                     request.Model = done.Model.Length > 0 ? done.Model : generator;
+                    request.AnswerText = answer.ToString();
+                    request.SlmMeanLogprob = done.MeanLogprob;
                     request.Usage = done.Usage is { } usage ? new TokenUsage(usage) : LocalUsage(request, answer.ToString());
                     Account(request);
                     var finish = SlmTier.FinishReason(done.FinishReason);

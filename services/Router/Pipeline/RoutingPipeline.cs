@@ -11,6 +11,7 @@ using HybridAI.Router.Policy;
 using HybridAI.Router.Privacy;
 using HybridAI.Router.Receipts;
 using HybridAI.Router.Requests;
+using HybridAI.Router.Shadow;
 using HybridAI.Router.Signals;
 using HybridAI.Router.Telemetry;
 using HybridAI.Tokens;
@@ -26,7 +27,7 @@ namespace HybridAI.Router.Pipeline;
 public sealed partial class RoutingPipeline(
     TenantPolicyCache tenants, SignalExtractor signalExtractor, PolicyEngine engine, TargetCatalogue catalogue, LocalModels localModels,
     SlmTier slm, LlmTier llm, BudgetGuard budget, IResponseCache cache, RetrievalAugmenter augmenter, IRedactionFactory redactions,
-    ReceiptRecorder receipts, RouterTelemetry telemetry, LatencyTracker latency, TokenCounter tokens, PolicyProvider policies,
+    ReceiptRecorder receipts, ShadowSampler shadow, RouterTelemetry telemetry, LatencyTracker latency, TokenCounter tokens, PolicyProvider policies,
     IPiiScanner scanner, IOptions<RouterOptions> options, TimeProvider clock, ILogger<RoutingPipeline> logger)
 {
     public RoutedRequest Begin(ChatCall call) => new(call, clock.GetUtcNow());

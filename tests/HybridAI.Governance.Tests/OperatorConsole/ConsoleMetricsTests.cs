@@ -68,6 +68,43 @@ public sealed class ConsoleMetricsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ExportsTheQualityViewsFiguresByTierAsGauges()
+    {
+        using var parity = Collect<double>("hybridai.governance.window.shadow_parity");
+        using var judged = Collect<double>("hybridai.governance.window.shadow_judged");
+        using var positive = Collect<double>("hybridai.governance.window.feedback_positive_share");
+        using var mean = Collect<double>("hybridai.governance.window.feedback_rating_mean");
+        foreach (var (tenant, id, rating) in new[] { ("acme", "a-1", 1), ("acme", "a-2", -1), ("globex", "g-1", 1) })
+        {
+            await _host.Governance.SubmitFeedbackAsync(new Contracts.Governance.V1.SubmitFeedbackRequest { TenantId = tenant, RequestId = id, Rating = rating }, cancellationToken: Ct);
+        }
+
+        await _host.Governance.RecordShadowResultsAsync(new Contracts.Governance.V1.RecordShadowResultsRequest
+        {
+            Results =
+            {
+                new Contracts.Governance.V1.ShadowResult { TenantId = "acme", RequestId = "a-1", Judge = "gpt-4o", Parity = 0.9 },
+                new Contracts.Governance.V1.ShadowResult { TenantId = "globex", RequestId = "g-1", Judge = "gpt-4o", Parity = 0.5 },
+            },
+        }, cancellationToken: Ct);
+
+        await Service<ConsoleMetricsRefresher>().RefreshAsync(Ct);
+        foreach (var collector in new[] { parity, judged, positive, mean })
+        {
+            collector.RecordObservableInstruments();
+        }
+
+        static Dictionary<string, double> ByTier(MetricCollector<double> c) =>
+            c.GetMeasurementSnapshot().GroupBy(m => (string)m.Tags["tier"]!).ToDictionary(g => g.Key, g => g.Last().Value);
+        Assert.Equal(0.7, ByTier(parity)["slm"], 9);
+        Assert.False(ByTier(parity).ContainsKey("llm")); // nothing judged there: no measurement, not a zero
+        Assert.Equal(2, ByTier(judged)["slm"]);
+        Assert.Equal(1, ByTier(positive)["slm"]);
+        Assert.Equal(0, ByTier(positive)["llm"]);
+        Assert.Equal(-1, ByTier(mean)["llm"]);
+    }
+
+    [Fact]
     public async Task ExportsTheWindowBudgetsAndLedgerStatusAsGauges()
     {
         using var savings = Collect<double>("hybridai.governance.window.savings");

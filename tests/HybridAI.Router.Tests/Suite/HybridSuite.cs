@@ -48,6 +48,32 @@ public sealed class HybridSuite : IAsyncLifetime
     /// <summary>A tenant whose policy pins translations to the backup model.</summary>
     public const string PinnedTenant = "pinned";
 
+    /// <summary>Tenants of the quality-loop tests (feedback; shadow evaluation on <see cref="ShadowRouter"/>).</summary>
+    public const string RatedTenant = "rated";
+    public const string RatedReportTenant = "rated-report";
+    public const string ShadowedTenant = "shadowed";
+    public const string ShadowRateTenant = "shadow-rate";
+    public const string ShadowBudgetTenant = "shadow-budget";
+    public const string ShadowSlowTenant = "shadow-slow";
+    public const string ShadowRedactTenant = "shadow-redact";
+
+    /// <summary>The shadow sample rate of <see cref="ShadowRateTenant"/>.</summary>
+    public const double ShadowRate = 0.5;
+
+    /// <summary>The daily shadow budget of <see cref="ShadowBudgetTenant"/>: two <see cref="CostlyMarker"/> re-runs fit, a third does not.</summary>
+    public const long ShadowBudgetMicros = 20_000;
+
+    /// <summary>The judge's verdict on every shadow sample (the backup upstream plays the judge).</summary>
+    public const double JudgeParity = 0.75;
+
+    /// <summary>While <see cref="CostlyPrimary"/> is set, a prompt containing this marker is answered by the primary with 1,000 prompt and 1,000 completion tokens (12,500 micro-dollars).</summary>
+    public const string CostlyMarker = "[costly]";
+
+    /// <summary>While <see cref="SlowPrimary"/> is set, a prompt containing this marker is answered by the primary after <see cref="SlowDelay"/>.</summary>
+    public const string SlowMarker = "[slow]";
+
+    public static readonly TimeSpan SlowDelay = TimeSpan.FromSeconds(3);
+
     private readonly List<IDisposable> _services = [];
     private readonly string _root = Path.Combine(Path.GetTempPath(), "hybridai-tests", "router", Guid.NewGuid().ToString("N"));
 
@@ -72,6 +98,18 @@ public sealed class HybridSuite : IAsyncLifetime
     /// <summary>A second router whose SLM tier has a local generator (<c>tiny-unsure</c>), for cascade tests.</summary>
     public LoopbackService<RouterOptions> CascadeRouter { get; private set; } = null!;
 
+    /// <summary>
+    /// A router with shadow evaluation on for the shadow tenants: re-runs on the primary, the backup judges, a queue of
+    /// one sample and one worker (so a slow re-run fills it).
+    /// </summary>
+    public LoopbackService<RouterOptions> ShadowRouter { get; private set; } = null!;
+
+    /// <summary>Makes the primary's answers to prompts with <see cref="CostlyMarker"/> expensive (shadow budget tests).</summary>
+    public bool CostlyPrimary { get; set; }
+
+    /// <summary>Makes the primary slow for prompts with <see cref="SlowMarker"/> (shadow latency tests).</summary>
+    public bool SlowPrimary { get; set; }
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_root);
@@ -79,8 +117,13 @@ public sealed class HybridSuite : IAsyncLifetime
         Backup = await OpenAIUpstream.StartAsync();
         Primary.Respond(r => r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
             : r.Body.Contains(EchoMarker, StringComparison.Ordinal) ? UpstreamReply.WithText("Noted: " + LastUserMessage(r))
+            : r.Body.Contains(CostlyMarker, StringComparison.Ordinal) && CostlyPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithUsage(1000, 1000)
+            : r.Body.Contains(SlowMarker, StringComparison.Ordinal) && SlowPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithFirstTokenDelay(SlowDelay)
             : UpstreamReply.WithText(PrimaryAnswer));
-        Backup.Respond(UpstreamReply.WithText("Answer from the backup model."));
+        // The backup also plays the shadow judge: a rubric prompt gets a verdict.
+        Backup.Respond(r => r.Body.Contains("REFERENCE ANSWER:", StringComparison.Ordinal)
+            ? UpstreamReply.WithText(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"VERDICT: {JudgeParity}"))
+            : UpstreamReply.WithText("Answer from the backup model."));
         Redis = await RedisServer.StartNewAsync();
 
         var inference = Start(new LoopbackService<InferenceOptions>("slm-inference", new Dictionary<string, string?>
@@ -128,6 +171,12 @@ public sealed class HybridSuite : IAsyncLifetime
         await CreateTenantAsync(ThriftyTenant, policy: new { budgets = new[] { new { period = "day", limit_micros = 50 } } });
         await CreateTenantAsync(AuditedTenant, policy: null);
         await CreateTenantAsync(PinnedTenant, policy: new { overrides = new[] { new { intent = "translation", target = BackupModel } } });
+        foreach (var tenant in new[] { RatedTenant, RatedReportTenant, ShadowedTenant, ShadowRateTenant, ShadowBudgetTenant, ShadowSlowTenant })
+        {
+            await CreateTenantAsync(tenant, policy: null);
+        }
+
+        await CreateTenantAsync(ShadowRedactTenant, policy: new { pii_mode = "PII_MODE_REDACT" });
 
         var emptyLlm = Start(new LoopbackService<LlmProxyOptions>("llm-proxy", new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = "Warning" }));
 
@@ -163,6 +212,26 @@ public sealed class HybridSuite : IAsyncLifetime
         {
             ["Router:Slm:Generator"] = "tiny-unsure",
             ["Router:Slm:GeneratorMaxTokens"] = "24",
+        })));
+
+        ShadowRouter = Start(new LoopbackService<RouterOptions>("router", ServiceSettings.Merge(backends, RouterSettings("shadow-router"), new()
+        {
+            ["Router:Slm:Generator"] = "none",
+            ["Router:Shadow:Enabled"] = "true",
+            ["Router:Shadow:SampleRate"] = "0",
+            ["Router:Shadow:QueueCapacity"] = "1",
+            ["Router:Shadow:Concurrency"] = "1",
+            ["Router:Shadow:Targets:0"] = PrimaryModel,
+            ["Router:Shadow:Judge"] = BackupModel,
+            ["Router:Shadow:MaxTokens"] = "16",
+            ["Router:Shadow:ResultRetryDelay"] = "00:00:00.100",
+            [$"Router:Shadow:Tenants:{ShadowedTenant}:SampleRate"] = "1",
+            [$"Router:Shadow:Tenants:{ShadowRateTenant}:SampleRate"] = ShadowRate.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Router:Shadow:Tenants:{ShadowBudgetTenant}:SampleRate"] = "1",
+            [$"Router:Shadow:Tenants:{ShadowBudgetTenant}:DailyBudgetMicros"] = ShadowBudgetMicros.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [$"Router:Shadow:Tenants:{ShadowSlowTenant}:SampleRate"] = "1",
+            [$"Router:Shadow:Tenants:{ShadowRedactTenant}:SampleRate"] = "1",
+            [$"Router:Shadow:Tenants:{LocalOnlyTenant}:SampleRate"] = "1",
         })));
 
         // Retrieval reports Healthy once the sample knowledge base is loaded.

@@ -1,22 +1,26 @@
 using HybridAI.Governance.OperatorConsole.Data;
+using HybridAI.Governance.OperatorConsole.Quality;
 using Microsoft.Extensions.Options;
 
 namespace HybridAI.Governance.OperatorConsole.Metrics;
 
 /// <summary>Keeps <see cref="ConsoleMetrics"/> current: catches the ledger totals up and recomputes the window every refresh period.</summary>
 public sealed class ConsoleMetricsRefresher(
-    ConsoleMetrics metrics, LedgerTotals totals, ConsoleService console, IOptions<ConsoleOptions> options, TimeProvider clock,
+    ConsoleMetrics metrics, QualityMetrics qualityMetrics, LedgerTotals totals, ConsoleService console, QualityConsoleService quality,
+    IOptions<ConsoleOptions> options, TimeProvider clock,
     ILogger<ConsoleMetricsRefresher> logger) : BackgroundService
 {
-    /// <summary>One refresh: new receipts into the counters and histogram, then the window gauges.</summary>
+    /// <summary>One refresh: new receipts into the counters and histogram, then the window gauges (quality's too).</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)
     {
         await totals.CatchUpAsync(metrics.RecordLatency, cancellationToken);
         var to = clock.GetUtcNow();
         var window = TimeSpan.FromHours(options.Value.MetricsWindowHours);
         // One bucket spanning the whole window: the gauges need the window's sums, not a series.
-        var overview = await console.OverviewAsync(new ConsoleQuery(to - window, to, window, ""), cancellationToken);
+        var query = new ConsoleQuery(to - window, to, window, "");
+        var overview = await console.OverviewAsync(query, cancellationToken);
         metrics.Publish(new ConsoleMetrics.Window(overview, overview.Budgets));
+        qualityMetrics.Publish(await quality.OverviewAsync(query, cancellationToken));
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

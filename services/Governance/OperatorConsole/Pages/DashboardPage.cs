@@ -59,8 +59,11 @@ internal static class DashboardPage
         return Layout.Page("HybridAI console", body.ToString(), Header());
     }
 
-    private static string Header() => $"""
+    /// <summary>The console's header: title, the views (the current one marked) and sign-out.</summary>
+    internal static string Header(string view = "overview") => $"""
         <header><h1>HybridAI console</h1>
+        <nav><a id="nav-overview" href="{ConsoleEndpoints.Prefix}"{(view == "overview" ? " aria-current=\"page\"" : "")}>Overview</a>
+        <a id="nav-quality" href="{ConsoleEndpoints.Prefix}/quality"{(view == "quality" ? " aria-current=\"page\"" : "")}>Quality</a></nav>
         <form method="post" action="{ConsoleEndpoints.Prefix}/logout"><button id="sign-out" type="submit">Sign out</button></form></header>
         """;
 
@@ -93,7 +96,7 @@ internal static class DashboardPage
             + "</div>";
     }
 
-    private static string Section(string id, string title, string note, string chart) =>
+    internal static string Section(string id, string title, string note, string chart) =>
         $"""<section id="{id}"><h2>{Layout.Esc(title)}</h2><p class="note">{Layout.Esc(note)}</p>{chart}</section>""";
 
     private static string Ledger(LedgerStatus l)
@@ -130,6 +133,6 @@ internal static class DashboardPage
             """;
     }
 
-    private static string Label(DateTimeOffset start, string bucket) =>
+    internal static string Label(DateTimeOffset start, string bucket) =>
         start.ToString(bucket == "day" ? "MM-dd" : "MM-dd HH:mm", CultureInfo.InvariantCulture);
 }

@@ -11,6 +11,7 @@ internal static class Layout
         header{display:flex;align-items:center;gap:16px;padding:10px 24px;background:#1d2330;color:#fff}
         header h1{font-size:18px;margin:0;flex:1}
         header form{margin:0}
+        header nav{display:flex;gap:12px}header nav a{color:#c9d3e6;text-decoration:none}header nav a[aria-current]{color:#fff;font-weight:600}
         main{padding:16px 24px;max-width:1520px;margin:auto}
         .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(640px,1fr));gap:16px}
         section{background:#fff;border-radius:8px;padding:12px 16px;box-shadow:0 1px 2px #0002}

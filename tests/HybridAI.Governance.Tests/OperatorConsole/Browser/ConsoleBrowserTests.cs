@@ -86,10 +86,53 @@ public sealed class ConsoleBrowserTests : IDisposable
         Assert.True(new FileInfo(screenshot).Length > 10_000, $"the screenshot at {screenshot} is nearly empty");
         TestContext.Current.AddAttachment("console.png", await File.ReadAllBytesAsync(screenshot, Ct), "image/png");
 
+        await AssertQualityViewAsync(page);
+
         await page.ClickAsync("#sign-out");
         await page.WaitForSelectorAsync("#key");
         await page.GotoAsync(new Uri(_governance.HttpAddress, "/console").ToString());
         Assert.EndsWith("/console/login", page.Url, StringComparison.Ordinal);
+    }
+
+    /// <summary>The quality view, after ratings and shadow results were recorded through governance's gRPC API as routers send them.</summary>
+    private async Task AssertQualityViewAsync(IPage page)
+    {
+        using (var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(_governance.GrpcAddress))
+        {
+            var governance = new GovernanceService.GovernanceServiceClient(channel);
+            foreach (var (tenant, id, rating) in new[] { ("acme", "a-1", 1), ("acme", "a-2", -1), ("globex", "g-1", 1) })
+            {
+                await governance.SubmitFeedbackAsync(new SubmitFeedbackRequest { TenantId = tenant, RequestId = id, Rating = rating }, cancellationToken: Ct);
+            }
+
+            var shadow = new RecordShadowResultsRequest();
+            foreach (var (tenant, id, parity) in new[] { ("acme", "a-1", 0.9), ("globex", "g-1", 0.5), ("acme", "a-3", 1.0) })
+            {
+                shadow.Results.Add(new ShadowResult { TenantId = tenant, RequestId = id, Judge = "gpt-4o", ShadowModel = "gpt-4o", Parity = parity, ShadowCostMicros = 1_000 });
+            }
+
+            Assert.Equal(3, (await governance.RecordShadowResultsAsync(shadow, cancellationToken: Ct)).Accepted);
+        }
+
+        await page.ClickAsync("#nav-quality");
+        await page.WaitForSelectorAsync("#chart-quality-tier");
+        Assert.Equal("3", await page.InnerTextAsync("#kpi-shadow-judged b"));
+        Assert.Equal("3", await page.InnerTextAsync("#kpi-rated b"));
+        Assert.Equal(70, await ValueAsync(page, "#chart-quality-tier rect.bar[data-series='shadow parity'][data-x=slm]"), 9);
+        Assert.Equal(100, await ValueAsync(page, "#chart-quality-tier rect.bar[data-series='shadow parity'][data-x=cache]"), 9);
+        Assert.Equal(100, await ValueAsync(page, "#chart-quality-tier rect.bar[data-series='positive feedback'][data-x=slm]"), 9);
+        Assert.Equal(0, await ValueAsync(page, "#chart-quality-tier rect.bar[data-series='positive feedback'][data-x=llm]"), 9);
+        Assert.InRange(await page.Locator("#chart-parity circle.point[data-series='shadow parity']").CountAsync(), 1, 3);
+        var bar = await page.Locator("#chart-quality-tier rect.bar[data-x=slm]").First.BoundingBoxAsync();
+        Assert.True(bar is { Height: > 1, Width: > 1 }, "the quality bars have no size on screen");
+        Assert.Contains("choose a tenant", await page.InnerTextAsync("#calibration-state"), StringComparison.Ordinal);
+
+        await page.GotoAsync(new Uri(_governance.HttpAddress, "/console/quality?tenant=acme").ToString());
+        Assert.Equal("2", await page.InnerTextAsync("#kpi-shadow-judged b"));
+        Assert.Contains("No calibration for tenant acme", await page.InnerTextAsync("#calibration-state"), StringComparison.Ordinal);
+        var screenshot = Path.Combine(AppContext.BaseDirectory, "TestResults", "console", "console-quality.png");
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = screenshot, FullPage = true });
+        TestContext.Current.AddAttachment("console-quality.png", await File.ReadAllBytesAsync(screenshot, Ct), "image/png");
     }
 
     private async Task SeedAsync()
