@@ -10,6 +10,7 @@ using HybridAI.Governance.Receipts;
 using HybridAI.Governance.Reports;
 using HybridAI.Governance.Storage;
 using HybridAI.Governance.Tenants;
+using HybridAI.Governance.Tools;
 using HybridAI.Infrastructure.Redis;
 using Microsoft.Extensions.Options;
 
@@ -56,6 +57,8 @@ public static class Extensions
         services.AddSingleton<RateLimitService>();
         services.AddSingleton<ReceiptService>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<SqliteToolServerStore>();
+        services.AddSingleton<ToolRegistryService>();
         services.AddSingleton<AdminKey>();
         services.AddHostedService<DevTenantSeeder>();
         services.AddHostedService<PolicyRefresher>();

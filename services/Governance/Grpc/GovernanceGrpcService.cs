@@ -6,6 +6,7 @@ using HybridAI.Governance.RateLimiting;
 using HybridAI.Governance.Receipts;
 using HybridAI.Governance.Reports;
 using HybridAI.Governance.Tenants;
+using HybridAI.Governance.Tools;
 
 namespace HybridAI.Governance.Grpc;
 
@@ -15,7 +16,7 @@ namespace HybridAI.Governance.Grpc;
 /// </summary>
 public sealed class GovernanceGrpcService(
     TenantService tenants, PolicyService policies, BudgetService budgets, RateLimitService rateLimits,
-    ReceiptService receipts, ReportService reports) : GovernanceService.GovernanceServiceBase
+    ReceiptService receipts, ReportService reports, ToolRegistryService tools) : GovernanceService.GovernanceServiceBase
 {
     public override Task<AuthorizeKeyResponse> AuthorizeKey(AuthorizeKeyRequest request, ServerCallContext context) =>
         tenants.AuthorizeAsync(request.ApiKey, context.CancellationToken);
@@ -40,4 +41,7 @@ public sealed class GovernanceGrpcService(
 
     public override Task<Report> GetReport(ReportRequest request, ServerCallContext context) =>
         reports.BuildAsync(request, context.CancellationToken);
+
+    public override Task<ToolRegistry> GetToolRegistry(GetToolRegistryRequest request, ServerCallContext context) =>
+        tools.GetRegistryAsync(request.TenantId, context.CancellationToken);
 }
