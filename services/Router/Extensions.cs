@@ -15,6 +15,7 @@ using HybridAI.Router.Privacy;
 using HybridAI.Router.Receipts;
 using HybridAI.Router.Signals;
 using HybridAI.Router.Telemetry;
+using HybridAI.Router.Tools;
 using HybridAI.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -64,6 +65,7 @@ public static class Extensions
         services.AddSingleton<RoutingPipeline>();
         services.AddSingleton<LocalCapabilities>();
         services.AddSingleton<RequestGate>();
+        services.AddGovernedTools();
         services.AddHostedService<RouterWarmup>();
         return builder;
     }
