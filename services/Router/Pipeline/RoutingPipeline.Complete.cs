@@ -105,8 +105,8 @@ public sealed partial class RoutingPipeline
 
         var completion = LlmTier.BuildRequest(request.Call, request.Chain, messages, request.MaxTokens);
         var response = tools is null
-            ? await CallLlmAsync(request, completion, cancellationToken)
-            : await toolLoop.RunAsync(request, completion, tools, redaction, (c, ct) => CallLlmAsync(request, c, ct), cancellationToken);
+            ? await CallLlmAsync(request, completion, turn: 0, cancellationToken)
+            : await toolLoop.RunAsync(request, completion, tools, redaction, (c, turn, ct) => CallLlmAsync(request, c, turn, ct), cancellationToken);
         Served(request, response.Model, response.Usage, response.CostMicros);
         var message = response.Message ?? new ChatMessage { Role = "assistant" };
         if (redaction is not null)
@@ -121,10 +121,14 @@ public sealed partial class RoutingPipeline
         return Result(request, message, response.FinishReason);
     }
 
-    /// <summary>One LLM call under its own budget reservation (settled to the actual cost, released on failure).</summary>
-    private async Task<CompletionResponse> CallLlmAsync(RoutedRequest request, CompletionRequest completion, CancellationToken cancellationToken)
+    /// <summary>
+    /// One LLM call under its own budget reservation (settled to the actual cost, released on failure). Reservations are
+    /// idempotent by request id, so each later turn of a tool loop reserves under the request id with its turn appended.
+    /// </summary>
+    private async Task<CompletionResponse> CallLlmAsync(RoutedRequest request, CompletionRequest completion, int turn, CancellationToken cancellationToken)
     {
-        var reservation = await budget.ReserveAsync(request.Caller, request.ReservedMicros, cancellationToken);
+        var caller = turn == 0 ? request.Caller : request.Caller with { RequestId = $"{request.Caller.RequestId}.turn-{turn}" };
+        var reservation = await budget.ReserveAsync(caller, request.ReservedMicros, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         try
         {

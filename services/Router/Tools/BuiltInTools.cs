@@ -35,12 +35,19 @@ public sealed class BuiltInTools
                     var result = await local.ClassifyAsync(head, args.GetProperty("text").GetString()!, ct);
                     return JsonSerializer.Serialize(new ClassifyResult(result.Head, result.Label, Math.Round(result.Confidence, 4),
                         [.. result.Scores.OrderByDescending(s => s.Score).Take(5).Select(s => new LabelScore(s.Label, Math.Round(s.Score, 4)))]),
-                        BuiltInJsonContext.Default.ClassifyResult);
+                        Json.ClassifyResult);
                 }),
         ];
     }
 
     public IReadOnlyList<BuiltInTool> All { get; }
+
+    /// <summary>Relaxed escaping: the results are read by a model, and texts keep their quotes and apostrophes.</summary>
+    private static readonly BuiltInJsonContext Json = new(new JsonSerializerOptions
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    });
 
     private static BuiltInTool Define(string name, string description, string schema, Func<JsonElement, CancellationToken, Task<string>> run) =>
         new(new ToolDefinition { Name = name, Description = description, ParametersJsonSchema = schema },
@@ -51,7 +58,7 @@ public sealed class BuiltInTools
         var (findings, dataClass, _) = local.Extract(text, redact: false);
         return JsonSerializer.Serialize(new ExtractResult(
             [.. findings.Select(f => new Finding(f.Type, f.Start, f.End, text[f.Start..f.End], Math.Round(f.Score, 3)))], DataClasses.Name(dataClass)),
-            BuiltInJsonContext.Default.ExtractResult);
+            Json.ExtractResult);
     }
 }
 
@@ -63,7 +70,6 @@ internal sealed record LabelScore(string Label, double Score);
 
 internal sealed record ClassifyResult(string Head, string Label, double Confidence, IReadOnlyList<LabelScore> Scores);
 
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ExtractResult))]
 [System.Text.Json.Serialization.JsonSerializable(typeof(ClassifyResult))]
 internal sealed partial class BuiltInJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

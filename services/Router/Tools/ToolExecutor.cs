@@ -25,7 +25,7 @@ public sealed partial class ToolExecutor(ToolResultPrivacy privacy, IOptions<Too
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(call.ArgumentsJson)));
+        var hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Canonical(call.ArgumentsJson)));
         var (content, outcome, kind, note) = await RunAsync(request, call, tools, redaction, connections, cancellationToken);
         request.Step(kind, call.Name, outcome, Stopwatch.GetElapsedTime(started), note.Length == 0 ? hash : $"{hash} {note}");
         return content;
@@ -129,6 +129,29 @@ public sealed partial class ToolExecutor(ToolResultPrivacy privacy, IOptions<Too
 
     private static Task DropAsync(ServerTool tool, McpConnections connections) =>
         tool is McpServerTool mcp ? connections.DropAsync(mcp.Server) : Task.CompletedTask;
+
+    /// <summary>
+    /// The arguments in compact JSON (whitespace removed, order kept), so the hash does not change with how a provider
+    /// formats them; arguments that are not JSON are hashed as sent.
+    /// </summary>
+    private static byte[] Canonical(string arguments)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(arguments, new JsonDocumentOptions { MaxDepth = 32 });
+            var buffer = new System.Buffers.ArrayBufferWriter<byte>(arguments.Length);
+            using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                document.RootElement.WriteTo(writer);
+            }
+
+            return buffer.WrittenSpan.ToArray();
+        }
+        catch (JsonException)
+        {
+            return Encoding.UTF8.GetBytes(arguments);
+        }
+    }
 
     private static string Clip(string text, int max) => text.Length <= max ? text : text[..max] + "…";
 

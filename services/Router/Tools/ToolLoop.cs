@@ -62,10 +62,10 @@ public sealed class ToolLoop(ToolRegistryCache registry, BuiltInTools builtIns, 
     /// <summary>
     /// Runs the loop from <paramref name="completion"/> (the first turn's request, which it extends) and returns the last
     /// turn's response with the usage and cost of every turn summed. <paramref name="complete"/> makes one LLM call
-    /// (with its own budget reservation).
+    /// (with its own budget reservation) for the given turn.
     /// </summary>
     public async Task<CompletionResponse> RunAsync(RoutedRequest request, CompletionRequest completion, ToolSet tools, IRedaction? redaction,
-        Func<CompletionRequest, CancellationToken, Task<CompletionResponse>> complete, CancellationToken cancellationToken)
+        Func<CompletionRequest, int, CancellationToken, Task<CompletionResponse>> complete, CancellationToken cancellationToken)
     {
         var o = options.Value;
         completion.Tools.AddRange(tools.Definitions);
@@ -82,7 +82,7 @@ public sealed class ToolLoop(ToolRegistryCache registry, BuiltInTools builtIns, 
                 request.ExecutionReasons.Add($"tool loop: {o.MaxSteps} tool turns used, the model was asked to answer");
             }
 
-            var response = await complete(completion, cancellationToken);
+            var response = await complete(completion, step, cancellationToken);
             usage.PromptTokens += response.Usage?.PromptTokens ?? 0;
             usage.CachedPromptTokens += response.Usage?.CachedPromptTokens ?? 0;
             usage.CompletionTokens += response.Usage?.CompletionTokens ?? 0;

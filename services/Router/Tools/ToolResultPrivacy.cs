@@ -59,12 +59,17 @@ public sealed record PrivacyOutcome(string Text, bool Withheld, IReadOnlyList<st
 /// <summary>Tool results that tell the model what went wrong, as JSON it can read.</summary>
 public static class ToolErrors
 {
-    public static string Json(string message) =>
-        System.Text.Json.JsonSerializer.Serialize(new ToolError(message), ToolErrorJsonContext.Default.ToolError);
+    /// <summary><c>{"error": message}</c>. Escaping is relaxed (quotes and apostrophes stay readable): a model reads it, no browser.</summary>
+    public static string Json(string message)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(message.Length + 16);
+        using (var writer = new System.Text.Json.Utf8JsonWriter(buffer, new System.Text.Json.JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("error", message);
+            writer.WriteEndObject();
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
 }
-
-internal sealed record ToolError(string Error);
-
-[System.Text.Json.Serialization.JsonSourceGenerationOptions(PropertyNamingPolicy = System.Text.Json.Serialization.JsonKnownNamingPolicy.SnakeCaseLower)]
-[System.Text.Json.Serialization.JsonSerializable(typeof(ToolError))]
-internal sealed partial class ToolErrorJsonContext : System.Text.Json.Serialization.JsonSerializerContext;

@@ -77,7 +77,9 @@ public sealed class HybridSuite : IAsyncLifetime
         Directory.CreateDirectory(_root);
         Primary = await OpenAIUpstream.StartAsync();
         Backup = await OpenAIUpstream.StartAsync();
-        Primary.Respond(r => r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
+        // A prompt scripting tool calls ([tools: …], see ToolScript) makes the primary's model call them turn by turn.
+        Primary.Respond(r => ToolScript.Reply(r) is { } scripted ? scripted
+            : r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
             : r.Body.Contains(EchoMarker, StringComparison.Ordinal) ? UpstreamReply.WithText("Noted: " + LastUserMessage(r))
             : UpstreamReply.WithText(PrimaryAnswer));
         Backup.Respond(UpstreamReply.WithText("Answer from the backup model."));
