@@ -69,6 +69,7 @@ public sealed class ToolSchema
                 found.AddRange(Errors(meta).Select(e => $"has an invalid input schema: {e}"));
             }
 
+            CheckReferences(root, root, "", found);
             if (found.Count > 0)
             {
                 return null;
@@ -92,8 +93,83 @@ public sealed class ToolSchema
     /// <summary>What is wrong with <paramref name="arguments"/> for this schema (empty: valid).</summary>
     public IReadOnlyList<string> Validate(JsonElement arguments)
     {
-        var result = _schema.Evaluate(arguments, ListErrors);
-        return result.IsValid ? [] : [.. Errors(result)];
+        try
+        {
+            var result = _schema.Evaluate(arguments, ListErrors);
+            return result.IsValid ? [] : [.. Errors(result)];
+        }
+        catch (Exception e) when (e is JsonSchemaException or RefResolutionException)
+        {
+            // Registration refuses schemas this could happen with; a schema that still fails is a failed check, not a crash.
+            return [$"the tool's schema could not be evaluated: {e.Message}"];
+        }
+    }
+
+    /// <summary>
+    /// Every <c>$ref</c> must point inside the schema (<c>#</c> or a JSON pointer <c>#/…</c> that resolves): nothing is
+    /// ever fetched, and the validator resolves references lazily, so a dangling one would otherwise surface only when
+    /// a model's arguments reach it.
+    /// </summary>
+    private static void CheckReferences(JsonElement root, JsonElement node, string path, List<string> found)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in node.EnumerateObject())
+                {
+                    if (property.Name is "$ref" or "$dynamicRef" && property.Value.ValueKind == JsonValueKind.String
+                        && Resolve(root, property.Value.GetString()!) is { } problem)
+                    {
+                        found.Add($"has an input schema whose reference at {(path.Length == 0 ? "/" : path)}/{property.Name} {problem}");
+                    }
+
+                    CheckReferences(root, property.Value, $"{path}/{property.Name}", found);
+                }
+
+                break;
+            case JsonValueKind.Array:
+                var i = 0;
+                foreach (var item in node.EnumerateArray())
+                {
+                    CheckReferences(root, item, $"{path}/{i++}", found);
+                }
+
+                break;
+        }
+    }
+
+    private static string? Resolve(JsonElement root, string reference)
+    {
+        if (reference == "#")
+        {
+            return null;
+        }
+
+        if (!reference.StartsWith("#/", StringComparison.Ordinal))
+        {
+            return $"'{reference}' is not local (only #/… references inside the schema are allowed; nothing is fetched).";
+        }
+
+        var current = root;
+        foreach (var raw in reference[2..].Split('/'))
+        {
+            var token = Uri.UnescapeDataString(raw).Replace("~1", "/", StringComparison.Ordinal).Replace("~0", "~", StringComparison.Ordinal);
+            if (current.ValueKind == JsonValueKind.Object && current.TryGetProperty(token, out var next))
+            {
+                current = next;
+            }
+            else if (current.ValueKind == JsonValueKind.Array && int.TryParse(token, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+                && index < current.GetArrayLength())
+            {
+                current = current[index];
+            }
+            else
+            {
+                return $"'{reference}' points at nothing in the schema.";
+            }
+        }
+
+        return null;
     }
 
     private static List<string> Errors(EvaluationResults results)
