@@ -87,7 +87,7 @@ public sealed partial class ToolRegistryService(
     public async Task<ToolServer> GetAsync(string tenantId, string name, CancellationToken cancellationToken)
     {
         await tenants.RequireAsync(tenantId, cancellationToken);
-        return await store.GetAsync(tenantId, name, cancellationToken) ?? throw new NotFoundException("tool server", $"{tenantId}/{name}");
+        return await store.GetAsync(tenantId, name, cancellationToken) ?? throw new NotFoundException("tool_server", $"{tenantId}/{name}");
     }
 
     public async Task<DeleteToolServerResponse> DeleteAsync(DeleteToolServerRequest request, string actor, CancellationToken cancellationToken)
@@ -95,7 +95,7 @@ public sealed partial class ToolRegistryService(
         await tenants.RequireAsync(request.TenantId, cancellationToken);
         if (!await store.DeleteAsync(request.TenantId, request.Name, cancellationToken))
         {
-            throw new NotFoundException("tool server", $"{request.TenantId}/{request.Name}");
+            throw new NotFoundException("tool_server", $"{request.TenantId}/{request.Name}");
         }
 
         LogRemoved(logger, request.TenantId, request.Name, actor);
