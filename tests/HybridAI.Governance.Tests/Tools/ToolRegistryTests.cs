@@ -18,6 +18,7 @@ public sealed class ToolRegistryTests : IAsyncLifetime
     private readonly GovernanceHost _host = new(new Dictionary<string, string?>
     {
         ["Governance:Tools:StdioCommands:0"] = "/bin/true",
+        ["Governance:Tools:StdioCommands:1"] = StdioMcpProgram.Path,
         ["Governance:Tools:ListTimeoutSeconds"] = "5",
     });
 
@@ -135,6 +136,30 @@ public sealed class ToolRegistryTests : IAsyncLifetime
         var problem = (await GovernanceHost.ReadAsync(response)).GetProperty("error").GetProperty("problems")[0];
         Assert.Equal("command", problem.GetProperty("field").GetString());
         Assert.Contains("could not be listed", problem.GetProperty("description").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RegistersAndCallsAStdioServerFromTheAllowList()
+    {
+        using var response = await PutAsync("stock", new { transport = "TOOL_TRANSPORT_STDIO", command = StdioMcpProgram.Path, allowed_tools = new[] { "*" } });
+
+        var body = await GovernanceHost.ReadAsync(response);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var tool = Assert.Single(body.GetProperty("server").GetProperty("tools").EnumerateArray());
+        Assert.Equal(StdioMcpProgram.Tool, tool.GetProperty("name").GetString());
+        Assert.True(tool.GetProperty("allowed").GetBoolean());
+
+        var server = (await _host.Governance.GetToolRegistryAsync(new GetToolRegistryRequest { TenantId = Tenant }, cancellationToken: Ct)).Servers.Single();
+        await using var client = await HybridAI.Tools.Mcp.McpConnector.ConnectAsync(server, new HybridAI.Tools.Mcp.StdioCommandAllowList([StdioMcpProgram.Path]),
+            TimeSpan.FromSeconds(10), loggerFactory: null, Ct);
+        using var arguments = System.Text.Json.JsonDocument.Parse("""{"sku":"X-9"}""");
+        var result = await HybridAI.Tools.Mcp.McpToolCall.CallAsync(client, StdioMcpProgram.Tool, arguments.RootElement, Ct);
+        Assert.False(result.IsError);
+        Assert.Equal("""{"sku":"X-9","units":42}""", result.Text);
+
+        var refused = await Assert.ThrowsAsync<HybridAI.Tools.Mcp.ToolServerException>(() =>
+            HybridAI.Tools.Mcp.McpConnector.ConnectAsync(server, HybridAI.Tools.Mcp.StdioCommandAllowList.Empty, TimeSpan.FromSeconds(10), null, Ct));
+        Assert.Contains("not in the operator's stdio allow-list", refused.Message, StringComparison.Ordinal);
     }
 
     [Fact]
