@@ -6,6 +6,7 @@ using HybridAI.Contracts.Common.V1;
 using HybridAI.Router.Errors;
 using HybridAI.Router.Pipeline;
 using HybridAI.Router.Privacy;
+using HybridAI.Router.Telemetry;
 using HybridAI.Tools.Mcp;
 using Microsoft.Extensions.Options;
 using ModelContextProtocol;
@@ -25,9 +26,22 @@ public sealed partial class ToolExecutor(ToolResultPrivacy privacy, IOptions<Too
         CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
+        // OpenTelemetry GenAI conventions: one execute_tool span per call (arguments and results are never recorded).
+        using var activity = RouterTelemetry.Source.StartActivity($"execute_tool {call.Name}", ActivityKind.Internal);
+        activity?.SetTag("gen_ai.operation.name", "execute_tool");
+        activity?.SetTag("gen_ai.tool.name", call.Name);
+        activity?.SetTag("gen_ai.tool.call.id", call.Id);
+        activity?.SetTag("hybridai.request_id", request.Caller.RequestId);
         var hash = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Canonical(call.ArgumentsJson)));
         var (content, outcome, kind, note) = await RunAsync(request, call, tools, redaction, connections, cancellationToken);
         request.Step(kind, call.Name, outcome, Stopwatch.GetElapsedTime(started), note.Length == 0 ? hash : $"{hash} {note}");
+        activity?.SetTag("gen_ai.tool.type", kind == "slm" ? "hybridai_builtin" : "mcp");
+        activity?.SetTag("hybridai.tool.outcome", outcome);
+        if (outcome != "ok")
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, outcome);
+        }
+
         return content;
     }
 

@@ -114,6 +114,7 @@ public sealed class HybridSuite : IAsyncLifetime
             ["Governance:AdminApiKey"] = AdminKey,
             ["Governance:DevApiKey"] = DevKey,
             ["Governance:DataPath"] = Path.Combine(_root, "governance"),
+            ["Governance:Tools:StdioCommands:0"] = Testing.Mcp.StdioMcpProgram.Path,
             ["Logging:LogLevel:Default"] = "Warning",
         }));
 
@@ -237,6 +238,7 @@ public sealed class HybridSuite : IAsyncLifetime
         ["ConnectionStrings:redis"] = Redis.ConnectionString,
         ["GovernanceClient:OutboxPath"] = Path.Combine(_root, name + "-outbox.db"),
         ["GovernanceClient:InitialRetryDelay"] = "00:00:00.050",
+        ["Router:Tools:StdioCommands:0"] = Testing.Mcp.StdioMcpProgram.Path,
         ["Logging:LogLevel:Default"] = "Warning",
     };
 

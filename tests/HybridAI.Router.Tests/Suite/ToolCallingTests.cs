@@ -49,6 +49,20 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
     }
 
     [Fact]
+    public async Task CallsAToolOfALocalProgramOverStdio()
+    {
+        using var http = suite.RouterClient(ToolWorld.Shop);
+        var marker = Routed.Marker();
+
+        var result = await ToolWorld.Chat(http).CompleteChatAsync(
+            [new UserChatMessage($"{marker} How many X-9 do we have? [tools: get_stock_level {{\"sku\":\"X-9\"}}]")], ToolWorld.Auto(), Ct);
+
+        Assert.Contains("\"units\":42", result.Value.Content[0].Text, StringComparison.Ordinal);
+        var step = Assert.Single(ToolWorld.ToolSteps(await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, ToolWorld.RequestId(result))));
+        Assert.Equal((StdioMcpProgram.Tool, "ok"), (step.Name, step.Outcome));
+    }
+
+    [Fact]
     public async Task RefusesAToolTheTenantDoesNotAllow()
     {
         using var http = suite.RouterClient(ToolWorld.Shop);

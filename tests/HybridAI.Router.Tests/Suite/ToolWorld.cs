@@ -13,8 +13,8 @@ namespace HybridAI.Router.Tests.Suite;
 /// <summary>
 /// The tool-calling tests' world inside the suite: the order-status MCP server registered for three tenants through
 /// governance's admin API — <see cref="Shop"/> (default policy: PII redacted), <see cref="Vault"/> (PII kept local, so
-/// PII in tool results is withheld) and <see cref="Down"/> (whose server is stopped after registration). Set up once,
-/// on first use.
+/// PII in tool results is withheld) and <see cref="Down"/> (whose server is stopped after registration); <see cref="Shop"/>
+/// also has the stdio stock-level program (<see cref="StdioMcpProgram"/>). Set up once, on first use.
 /// </summary>
 public sealed class ToolWorld : IAsyncDisposable
 {
@@ -50,6 +50,13 @@ public sealed class ToolWorld : IAsyncDisposable
             await CreateAsync(admin, Shop, policy: null, Orders);
             await CreateAsync(admin, Vault, policy: new { pii_mode = "PII_MODE_LOCAL_ONLY" }, Orders);
             await CreateAsync(admin, Down, policy: null, doomed);
+            using var stock = await admin.PutAsJsonAsync($"/admin/tenants/{Shop}/tool-servers/stock", new
+            {
+                transport = "TOOL_TRANSPORT_STDIO",
+                command = StdioMcpProgram.Path,
+                allowed_tools = new[] { "*" },
+            }, TestContext.Current.CancellationToken);
+            Assert.True(stock.IsSuccessStatusCode, await stock.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
             _ready = true;
         }
         finally
