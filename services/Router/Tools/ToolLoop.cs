@@ -93,6 +93,20 @@ public sealed class ToolLoop(ToolRegistryCache registry, BuiltInTools builtIns, 
             if (message.ToolCalls.Count == 0 || step == o.MaxSteps || message.ToolCalls.Any(c => tools.Client.Contains(c.Name)))
             {
                 var last = response.Clone();
+                if (step == o.MaxSteps && message.ToolCalls.Any(c => !tools.Client.Contains(c.Name)))
+                {
+                    // The model ignored tool_choice none: its calls of the router's tools are not the client's to run.
+                    var kept = message.ToolCalls.Where(c => tools.Client.Contains(c.Name)).ToList();
+                    last.Message = new ChatMessage(message);
+                    last.Message.ToolCalls.Clear();
+                    last.Message.ToolCalls.AddRange(kept);
+                    last.FinishReason = kept.Count > 0 ? "tool_calls" : "stop";
+                    if (last.Message.Content.Length == 0 && kept.Count == 0)
+                    {
+                        last.Message.Content = $"No answer: the model kept calling tools after {o.MaxSteps} turns.";
+                    }
+                }
+
                 last.Usage = usage;
                 last.CostMicros = cost;
                 last.Attempts.Clear();
