@@ -11,6 +11,7 @@ using HybridAI.Governance.Receipts;
 using HybridAI.Governance.Reports;
 using HybridAI.Governance.Storage;
 using HybridAI.Governance.Tenants;
+using HybridAI.Governance.Tools;
 using HybridAI.Infrastructure.Redis;
 using Microsoft.Extensions.Options;
 
@@ -59,6 +60,8 @@ public static class Extensions
         services.AddSingleton<IQualityStore, SqliteQualityStore>();
         services.AddSingleton<QualityService>();
         services.AddSingleton<ReportService>();
+        services.AddSingleton<SqliteToolServerStore>();
+        services.AddSingleton<ToolRegistryService>();
         services.AddSingleton<AdminKey>();
         services.AddHostedService<DevTenantSeeder>();
         services.AddHostedService<PolicyRefresher>();

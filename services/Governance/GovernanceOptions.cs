@@ -46,6 +46,9 @@ public sealed class GovernanceOptions : IServiceOptions, ISelfValidatingOptions
     /// <summary>The target catalogue policies are checked against (see <see cref="TargetCatalogueOptions"/>).</summary>
     public TargetCatalogueOptions Targets { get; set; } = new();
 
+    /// <summary>The tool registry: which local programs stdio servers may run, and how long listing a server may take.</summary>
+    public ToolRegistryOptions Tools { get; set; } = new();
+
     public string ResolvedDataPath => Path.GetFullPath(string.IsNullOrWhiteSpace(DataPath) ? Path.Combine(".data", "governance") : DataPath);
 
     public IEnumerable<(string Key, string Message)> Validate()
@@ -68,6 +71,11 @@ public sealed class GovernanceOptions : IServiceOptions, ISelfValidatingOptions
         foreach (var problem in Targets.Validate())
         {
             yield return ($"{nameof(Targets)}:{problem.Key}", problem.Message);
+        }
+
+        foreach (var problem in Tools.Validate())
+        {
+            yield return ($"{nameof(Tools)}:{problem.Key}", problem.Message);
         }
     }
 }
@@ -122,4 +130,37 @@ public sealed class KnownTargetOptions
 
     /// <summary>Residency tag (eu, us, local); empty: unknown.</summary>
     public string Region { get; set; } = "";
+}
+
+/// <summary>
+/// Section <c>Governance:Tools</c>. Tenants register MCP servers; a stdio server runs a local program, so only commands
+/// the operator lists in <see cref="StdioCommands"/> may be registered (exact match, absolute paths recommended).
+/// </summary>
+public sealed class ToolRegistryOptions
+{
+    /// <summary>Programs a stdio tool server may run. Empty (the default): stdio servers cannot be registered.</summary>
+    public List<string> StdioCommands { get; set; } = [];
+
+    /// <summary>How long connecting to a server and listing its tools may take (registration and test).</summary>
+    [Range(1, 120)]
+    public int ListTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>The most tool servers one tenant may register.</summary>
+    [Range(1, 1000)]
+    public int MaxServersPerTenant { get; set; } = 20;
+
+    public IEnumerable<(string Key, string Message)> Validate()
+    {
+        for (var i = 0; i < StdioCommands.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(StdioCommands[i]))
+            {
+                yield return ($"{nameof(StdioCommands)}:{i}", "must not be empty.");
+            }
+            else if (!Path.IsPathFullyQualified(StdioCommands[i]))
+            {
+                yield return ($"{nameof(StdioCommands)}:{i}", $"must be an absolute path (so PATH cannot change which program runs), but is '{StdioCommands[i]}'.");
+            }
+        }
+    }
 }

@@ -18,6 +18,7 @@ using HybridAI.Router.Receipts;
 using HybridAI.Router.Shadow;
 using HybridAI.Router.Signals;
 using HybridAI.Router.Telemetry;
+using HybridAI.Router.Tools;
 using HybridAI.Tokens;
 using Microsoft.Extensions.Options;
 
@@ -69,6 +70,7 @@ public static class Extensions
         services.AddSingleton<RequestGate>();
         services.AddSingleton<FeedbackService>();
         services.AddShadowEvaluation();
+        services.AddGovernedTools();
         services.AddHostedService<RouterWarmup>();
         builder.AddRouterMcpServer();
         return builder;

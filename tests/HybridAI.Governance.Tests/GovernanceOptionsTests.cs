@@ -16,9 +16,11 @@ public sealed class GovernanceOptionsTests
             ["Governance:Targets:Known:0:Id"] = "gpt-4o",
             ["Governance:Targets:Known:1:Id"] = "gpt-4o",
             ["Governance:Targets:LlmProxyAddress"] = "ftp://llm-proxy",
+            ["Governance:Tools:StdioCommands:0"] = "order-tool",
         };
 
         ServiceStartup.AssertRefusesToStart<GovernanceOptions>(settings, "Governance:AdminApiKey", "Governance:DevApiKey",
-            "Governance:KeyCacheSeconds", "Governance:Durability", "Governance:Targets:Known:1:Id", "Governance:Targets:LlmProxyAddress");
+            "Governance:KeyCacheSeconds", "Governance:Durability", "Governance:Targets:Known:1:Id", "Governance:Targets:LlmProxyAddress",
+            "Governance:Tools:StdioCommands:0");
     }
 }

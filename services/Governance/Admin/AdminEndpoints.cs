@@ -111,6 +111,7 @@ public static class AdminEndpoints
             });
         });
         admin.MapGet("/ledger/export", ExportAsync);
+        admin.MapToolAdminApi();
         return app;
     }
 

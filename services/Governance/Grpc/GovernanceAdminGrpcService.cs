@@ -5,6 +5,7 @@ using HybridAI.Governance.Ledger;
 using HybridAI.Governance.Policies;
 using HybridAI.Governance.Reports;
 using HybridAI.Governance.Tenants;
+using HybridAI.Governance.Tools;
 
 namespace HybridAI.Governance.Grpc;
 
@@ -12,7 +13,7 @@ namespace HybridAI.Governance.Grpc;
 /// The admin API over gRPC, mirroring <c>/admin</c>. Every call needs the admin key (<see cref="AdminKeyInterceptor"/>).
 /// </summary>
 public sealed class GovernanceAdminGrpcService(
-    TenantService tenants, PolicyService policies, ReportService reports, IAuditLedger ledger) : GovernanceAdminService.GovernanceAdminServiceBase
+    TenantService tenants, PolicyService policies, ReportService reports, IAuditLedger ledger, ToolRegistryService tools) : GovernanceAdminService.GovernanceAdminServiceBase
 {
     public override Task<Tenant> CreateTenant(CreateTenantRequest request, ServerCallContext context) =>
         tenants.CreateTenantAsync(request, context.CancellationToken);
@@ -66,4 +67,16 @@ public sealed class GovernanceAdminGrpcService(
             await responseStream.WriteAsync(entry.ToReceipt(), context.CancellationToken);
         }
     }
+
+    public override Task<PutToolServerResponse> PutToolServer(PutToolServerRequest request, ServerCallContext context) =>
+        tools.PutAsync(request, AdminActor.From(context.RequestHeaders.GetValue(AdminActor.Header)), context.CancellationToken);
+
+    public override Task<ToolRegistry> ListToolServers(GetToolRegistryRequest request, ServerCallContext context) =>
+        tools.ListAsync(request.TenantId, context.CancellationToken);
+
+    public override Task<DeleteToolServerResponse> DeleteToolServer(DeleteToolServerRequest request, ServerCallContext context) =>
+        tools.DeleteAsync(request, AdminActor.From(context.RequestHeaders.GetValue(AdminActor.Header)), context.CancellationToken);
+
+    public override Task<TestToolServerResponse> TestToolServer(TestToolServerRequest request, ServerCallContext context) =>
+        tools.TestAsync(request, context.CancellationToken);
 }

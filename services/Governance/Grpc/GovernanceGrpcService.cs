@@ -7,6 +7,7 @@ using HybridAI.Governance.RateLimiting;
 using HybridAI.Governance.Receipts;
 using HybridAI.Governance.Reports;
 using HybridAI.Governance.Tenants;
+using HybridAI.Governance.Tools;
 
 namespace HybridAI.Governance.Grpc;
 
@@ -17,7 +18,8 @@ namespace HybridAI.Governance.Grpc;
 /// </summary>
 public sealed class GovernanceGrpcService(
     TenantService tenants, PolicyService policies, BudgetService budgets, RateLimitService rateLimits,
-    ReceiptService receipts, ReportService reports, QualityService quality) : GovernanceService.GovernanceServiceBase
+    ReceiptService receipts, ReportService reports, QualityService quality, ToolRegistryService tools)
+    : GovernanceService.GovernanceServiceBase
 {
     public override Task<AuthorizeKeyResponse> AuthorizeKey(AuthorizeKeyRequest request, ServerCallContext context) =>
         tenants.AuthorizeAsync(request.ApiKey, context.CancellationToken);
@@ -48,4 +50,7 @@ public sealed class GovernanceGrpcService(
 
     public override Task<RecordShadowResultsResponse> RecordShadowResults(RecordShadowResultsRequest request, ServerCallContext context) =>
         quality.RecordShadowResultsAsync(request, context.CancellationToken);
+
+    public override Task<ToolRegistry> GetToolRegistry(GetToolRegistryRequest request, ServerCallContext context) =>
+        tools.GetRegistryAsync(request.TenantId, context.CancellationToken);
 }

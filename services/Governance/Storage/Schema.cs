@@ -32,6 +32,15 @@ internal static class Schema
             PRIMARY KEY (tenant_id, version)
         ) STRICT;
 
+        -- Tenants' MCP tool servers (the ToolServer message, with the tools listed at registration).
+        CREATE TABLE IF NOT EXISTS tool_servers (
+            tenant_id   TEXT NOT NULL REFERENCES tenants(id),
+            name        TEXT NOT NULL,
+            body        BLOB NOT NULL,
+            updated_at  INTEGER NOT NULL,
+            PRIMARY KEY (tenant_id, name)
+        ) STRICT;
+
         -- The audit ledger: one hash chain over routing receipts (kind 1) and policy changes (kind 2).
         -- body holds the canonical bytes that were hashed; the columns after hash are copies of facts in body
         -- that reports aggregate in SQL, and verification checks they still match the body.

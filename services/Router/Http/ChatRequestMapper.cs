@@ -102,6 +102,7 @@ public static class ChatRequestMapper
         if (dto.HybridAi is { } hybrid)
         {
             request.Constraints = Constraints(hybrid);
+            request.ToolMode = Text(hybrid.Tools, "hybridai.tools");
             if (hybrid.ModelHint is { Length: > 0 } hint && (string.IsNullOrWhiteSpace(dto.Model) || dto.Model == VirtualModels.Auto))
             {
                 request.Model = hint;

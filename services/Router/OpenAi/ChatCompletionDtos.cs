@@ -114,6 +114,9 @@ public sealed class HybridAiRequestOptionsDto
     public double? QualityFloor { get; set; }
 
     public string? ModelHint { get; set; }
+
+    /// <summary>"auto": HybridAI runs the tool loop with the tenant's registered and built-in tools; "client" (default): OpenAI's behaviour.</summary>
+    public string? Tools { get; set; }
 }
 
 public sealed class ChatCompletionResponseDto

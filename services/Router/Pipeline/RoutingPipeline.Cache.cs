@@ -2,6 +2,8 @@ using System.Diagnostics;
 using HybridAI.Contracts.Common.V1;
 using HybridAI.Router.Caching;
 
+using HybridAI.Router.Tools;
+
 namespace HybridAI.Router.Pipeline;
 
 public sealed partial class RoutingPipeline
@@ -12,7 +14,7 @@ public sealed partial class RoutingPipeline
     /// </summary>
     private CacheKey? CacheKeyFor(RoutedRequest request)
     {
-        if (!options.Value.Cache.Enabled || request.Call.HasTools || request.DataClass > DataClass.Internal)
+        if (!options.Value.Cache.Enabled || request.Call.HasTools || request.Call.Request.ToolMode == ToolLoop.Auto || request.DataClass > DataClass.Internal)
         {
             return null;
         }

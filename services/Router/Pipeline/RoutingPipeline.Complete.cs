@@ -96,9 +96,40 @@ public sealed partial class RoutingPipeline
 
     private async Task<ChatResult> CompleteOnLlmAsync(RoutedRequest request, RepeatedField<ChatMessage> messages, CancellationToken cancellationToken)
     {
+        var tools = await toolLoop.PrepareAsync(request, cancellationToken);
         var redaction = RedactFor(request, ref messages);
+        if (tools is not null && redaction is null && request.Chain.HasExternal)
+        {
+            // Tool results may carry personal data the prompt did not: they are redacted with the request's placeholders.
+            redaction = redactions.Begin();
+        }
+
         var completion = LlmTier.BuildRequest(request.Call, request.Chain, messages, request.MaxTokens);
-        var reservation = await budget.ReserveAsync(request.Caller, request.ReservedMicros, cancellationToken);
+        var response = tools is null
+            ? await CallLlmAsync(request, completion, turn: 0, cancellationToken)
+            : await toolLoop.RunAsync(request, completion, tools, redaction, (c, turn, ct) => CallLlmAsync(request, c, turn, ct), cancellationToken);
+        Served(request, response.Model, response.Usage, response.CostMicros);
+        var message = response.Message ?? new ChatMessage { Role = "assistant" };
+        if (redaction is not null)
+        {
+            message = new ChatMessage(message) { Content = redaction.Restore(message.Content) };
+            foreach (var call in message.ToolCalls)
+            {
+                call.ArgumentsJson = redaction.Restore(call.ArgumentsJson);
+            }
+        }
+
+        return Result(request, message, response.FinishReason);
+    }
+
+    /// <summary>
+    /// One LLM call under its own budget reservation (settled to the actual cost, released on failure). Reservations are
+    /// idempotent by request id, so each later turn of a tool loop reserves under the request id with its turn appended.
+    /// </summary>
+    private async Task<CompletionResponse> CallLlmAsync(RoutedRequest request, CompletionRequest completion, int turn, CancellationToken cancellationToken)
+    {
+        var caller = turn == 0 ? request.Caller : request.Caller with { RequestId = $"{request.Caller.RequestId}.turn-{turn}" };
+        var reservation = await budget.ReserveAsync(caller, request.ReservedMicros, cancellationToken);
         var started = Stopwatch.GetTimestamp();
         try
         {
@@ -116,18 +147,7 @@ public sealed partial class RoutingPipeline
             await budget.SettleAsync(reservation, response.CostMicros);
             RecordAttempts(request, response.Attempts, Stopwatch.GetElapsedTime(started));
             latency.Observe(response.Model, Stopwatch.GetElapsedTime(started));
-            Served(request, response.Model, response.Usage, response.CostMicros);
-            var message = response.Message ?? new ChatMessage { Role = "assistant" };
-            if (redaction is not null)
-            {
-                message = new ChatMessage(message) { Content = redaction.Restore(message.Content) };
-                foreach (var call in message.ToolCalls)
-                {
-                    call.ArgumentsJson = redaction.Restore(call.ArgumentsJson);
-                }
-            }
-
-            return Result(request, message, response.FinishReason);
+            return response;
         }
         finally
         {

@@ -183,6 +183,23 @@ public sealed partial class RoutingPipeline
     private async Task StreamOnLlmAsync(RoutedRequest request, RepeatedField<ChatMessage> messages, IChatStreamWriter writer,
         Caching.CacheKey? key, CancellationToken cancellationToken)
     {
+        if (request.Call.Request.ToolMode == Tools.ToolLoop.Auto)
+        {
+            // The tool loop's turns are not streamed (their tool calls are the router's, not the client's): the answer is
+            // sent when the last turn completes.
+            var result = await CompleteOnLlmAsync(request, messages, cancellationToken);
+            await writer.BeginAsync(Id(request), request.ToDecision(), cancellationToken);
+            await writer.DeltaAsync(result.Message.Content, [.. result.Message.ToolCalls.Select((c, i) => new ToolCallDelta
+            {
+                Index = i,
+                Id = c.Id,
+                Name = c.Name,
+                ArgumentsFragment = c.ArgumentsJson,
+            })], cancellationToken);
+            await writer.EndAsync(result.FinishReason, request.Usage, request.ToDecision(), request.Citations, cancellationToken);
+            return;
+        }
+
         var redaction = RedactFor(request, ref messages);
         var restorer = redaction?.StreamRestorer();
         var completion = LlmTier.BuildRequest(request.Call, request.Chain, messages, request.MaxTokens);

@@ -28,7 +28,7 @@ public sealed partial class RoutingPipeline(
     TenantPolicyCache tenants, SignalExtractor signalExtractor, PolicyEngine engine, TargetCatalogue catalogue, LocalModels localModels,
     SlmTier slm, LlmTier llm, BudgetGuard budget, IResponseCache cache, RetrievalAugmenter augmenter, IRedactionFactory redactions,
     ReceiptRecorder receipts, ShadowSampler shadow, RouterTelemetry telemetry, LatencyTracker latency, TokenCounter tokens, PolicyProvider policies,
-    IPiiScanner scanner, IOptions<RouterOptions> options, TimeProvider clock, ILogger<RoutingPipeline> logger)
+    IPiiScanner scanner, Tools.ToolLoop toolLoop, IOptions<RouterOptions> options, TimeProvider clock, ILogger<RoutingPipeline> logger)
 {
     public RoutedRequest Begin(ChatCall call) => new(call, clock.GetUtcNow());
 

@@ -112,6 +112,11 @@ public static class ChatRequestValidator
             yield return ("tool_choice", $"names '{choice}', which is not among the request's tools.");
         }
 
+        if (request.ToolMode is not ("" or "auto" or "client"))
+        {
+            yield return ("hybridai.tools", $"must be \"auto\" (HybridAI runs the tools) or \"client\" (tool calls go back to the caller), but is '{request.ToolMode}'.");
+        }
+
         if (request.ResponseFormatJson.Length > 0 && !IsJsonObject(request.ResponseFormatJson))
         {
             yield return ("response_format", "must be a JSON object.");

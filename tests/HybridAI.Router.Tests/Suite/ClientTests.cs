@@ -178,7 +178,8 @@ public sealed class ClientTests(HybridSuite suite) : IDisposable
     }).GetChatClient(model);
 
     private static Testing.Upstreams.UpstreamReply Fallthrough(Testing.Upstreams.RecordedRequest request) =>
-        request.Body.Contains(HybridSuite.FailPrimaryMarker, StringComparison.Ordinal) ? Testing.Upstreams.UpstreamReply.Status(500, "primary is down")
+        Testing.Upstreams.ToolScript.Reply(request) is { } scripted ? scripted
+        : request.Body.Contains(HybridSuite.FailPrimaryMarker, StringComparison.Ordinal) ? Testing.Upstreams.UpstreamReply.Status(500, "primary is down")
         : request.Body.Contains(HybridSuite.EchoMarker, StringComparison.Ordinal) ? Testing.Upstreams.UpstreamReply.WithText("Noted: " + HybridSuite.LastUserMessage(request))
         : Testing.Upstreams.UpstreamReply.WithText(HybridSuite.PrimaryAnswer);
 }

@@ -115,7 +115,9 @@ public sealed class HybridSuite : IAsyncLifetime
         Directory.CreateDirectory(_root);
         Primary = await OpenAIUpstream.StartAsync();
         Backup = await OpenAIUpstream.StartAsync();
-        Primary.Respond(r => r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
+        // A prompt scripting tool calls ([tools: …], see ToolScript) makes the primary's model call them turn by turn.
+        Primary.Respond(r => ToolScript.Reply(r) is { } scripted ? scripted
+            : r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
             : r.Body.Contains(EchoMarker, StringComparison.Ordinal) ? UpstreamReply.WithText("Noted: " + LastUserMessage(r))
             : r.Body.Contains(CostlyMarker, StringComparison.Ordinal) && CostlyPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithUsage(1000, 1000)
             : r.Body.Contains(SlowMarker, StringComparison.Ordinal) && SlowPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithFirstTokenDelay(SlowDelay)
@@ -155,6 +157,7 @@ public sealed class HybridSuite : IAsyncLifetime
             ["Governance:AdminApiKey"] = AdminKey,
             ["Governance:DevApiKey"] = DevKey,
             ["Governance:DataPath"] = Path.Combine(_root, "governance"),
+            ["Governance:Tools:StdioCommands:0"] = Testing.Mcp.StdioMcpProgram.Path,
             ["Logging:LogLevel:Default"] = "Warning",
         }));
 
@@ -304,6 +307,7 @@ public sealed class HybridSuite : IAsyncLifetime
         ["ConnectionStrings:redis"] = Redis.ConnectionString,
         ["GovernanceClient:OutboxPath"] = Path.Combine(_root, name + "-outbox.db"),
         ["GovernanceClient:InitialRetryDelay"] = "00:00:00.050",
+        ["Router:Tools:StdioCommands:0"] = Testing.Mcp.StdioMcpProgram.Path,
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
