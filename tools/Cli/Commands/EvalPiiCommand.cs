@@ -14,7 +14,9 @@ public static class EvalPiiCommand
         var templates = new Option<FileInfo?>("--templates") { Description = "Presidio sentence templates ({{credit_card_number}}, …) to generate labelled samples from" };
         var samples = new Option<int>("--samples") { Description = "Samples to generate from --templates", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed for generated samples", DefaultValueFactory = _ => 7 };
-        var command = new Command("pii", "Span-level precision, recall and F2 of the PII detectors, per entity type.") { data, templates, samples, seed };
+        var profile = new Option<PiiProfile>("--profile") { Description = "precise (confident findings; the default) or recall (also suspected names and address lines, as redaction uses)", DefaultValueFactory = _ => PiiProfile.Precise };
+        var errors = new Option<bool>("--errors") { Description = "Also list every missed and spurious span (for reading, before the table)" };
+        var command = new Command("pii", "Span-level precision, recall and F2 of the PII detectors, per entity type.") { data, templates, samples, seed, profile, errors };
         command.SetAction(result =>
         {
             var dataFile = result.GetValue(data);
@@ -38,7 +40,16 @@ public static class EvalPiiCommand
                 examples.AddRange(TemplateSamples.Generate(File.ReadAllLines(templateFile.FullName), result.GetValue(samples), result.GetValue(seed)));
             }
 
-            var scores = PiiEvaluator.Evaluate(new PiiDetector(), examples);
+            var detector = new PiiDetector(result.GetValue(profile));
+            if (result.GetValue(errors))
+            {
+                foreach (var e in PiiEvaluator.Errors(detector, examples))
+                {
+                    Console.WriteLine($"{e.Kind,-8} {e.Type,-14} #{e.Example,-4} {JsonSerializer.Serialize(e.Value)}  in {JsonSerializer.Serialize(e.Text.Length > 160 ? e.Text[..160] + "…" : e.Text)}");
+                }
+            }
+
+            var scores = PiiEvaluator.Evaluate(detector, examples);
             Print(scores, examples.Count, unscored);
             return 0;
         });

@@ -1,0 +1,65 @@
+#!/usr/bin/env python3
+"""Regenerates the derived word lists in this folder from Debian packages (see README.md for sources and licences).
+
+    apt-get install wamerican python3-fake-factory
+    python3 services/Pii/Data/build-word-lists.py
+
+Deterministic: the output depends only on the package versions named in README.md. It never reads any evaluation data.
+"""
+import importlib
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, "/usr/lib/python3/dist-packages")
+import faker.providers.person as person  # noqa: E402  (Debian's python3-fake-factory)
+
+
+def faker_names():
+    first, last = set(), set()
+    base = os.path.dirname(person.__file__)
+    for locale in sorted(os.listdir(base)):
+        if locale.startswith("_") or not os.path.isdir(os.path.join(base, locale)):
+            continue
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attr in dir(provider):
+            if attr.startswith("first_names") or attr.startswith("last_names"):
+                values = getattr(provider, attr)
+                target = first if attr.startswith("first") else last
+                for name in (values.keys() if isinstance(values, dict) else values):
+                    # Single words only (letters, inner hyphen or apostrophe), folded to lower case.
+                    if isinstance(name, str) and " " not in name and len(name) >= 2 and name.replace("-", "").replace("'", "").isalpha():
+                        target.add(name.lower())
+    return first, last
+
+
+def main():
+    words = [w.strip() for w in open("/usr/share/dict/american-english", encoding="utf-8") if "'" not in w]
+    lower = sorted({w for w in words if w[:1].islower()})
+    first, last = faker_names()
+    own = set()
+    for line in open(os.path.join(HERE, "first-names.txt"), encoding="utf-8"):
+        if not line.startswith("#"):
+            own.update(line.split())
+    given = first | own
+    # wamerican's capitalised entries that are nobody's given name here: places, peoples, languages, brands and
+    # historical figures (surnames that are also places, "Monroe", "Texas", stay in), which a capitalised-word rule
+    # must not take for a private person; plus the calendar, which Faker lists as given names ("Sunday", "June").
+    calendar = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+                "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+    proper = sorted(calendar | {w.lower() for w in words if w[:1].isupper() and not w.isupper() and w.lower() not in given and w.lower() not in lower})
+
+    def write(name, header, items):
+        with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:
+            f.write(header)
+            for item in items:
+                f.write(item + "\n")
+
+    write("english-words.txt", "# Ordinary English words: wamerican 2020.12.07 (SCOWL), lower-case entries, no possessives. See README.md.\n", lower)
+    write("given-names.txt", "# Given names: python3-fake-factory 0.9.3 person providers (all locales), one word each, lower case. See README.md.\n", sorted(first))
+    write("surnames.txt", "# Surnames: python3-fake-factory 0.9.3 person providers (all locales), one word each, lower case. See README.md.\n", sorted(last))
+    write("proper-nouns.txt", "# Capitalised wamerican 2020.12.07 entries that are not in the name lists (places, peoples, brands). See README.md.\n", proper)
+
+
+if __name__ == "__main__":
+    main()
