@@ -99,6 +99,12 @@ internal static class PersonContext
     public static bool SubjectVerbAfter(string text, List<TextWord> words, int last) =>
         last + 1 < words.Count && words[last].AdjacentTo(text, words[last + 1]) && SubjectVerbs.Contains(words[last + 1].In(text).ToString());
 
+    private static readonly HashSet<string> PlacePrepositions = new(StringComparer.OrdinalIgnoreCase) { "in", "near", "around", "outside", "across" };
+
+    /// <summary>A preposition of place comes right before word <paramref name="i"/>.</summary>
+    public static bool PlaceBefore(string text, List<TextWord> words, int i) =>
+        i > 0 && words[i - 1].AdjacentTo(text, words[i]) && PlacePrepositions.Contains(words[i - 1].In(text).ToString());
+
     /// <summary>The text opens with the name and a comma: "Jakobine, can I please speak to your boss?".</summary>
     public static bool Vocative(string text, List<TextWord> words, int first, int last) =>
         first == 0 && text.AsSpan(0, words[first].Start).IsWhiteSpace() && words[last].End < text.Length && text[words[last].End] == ','

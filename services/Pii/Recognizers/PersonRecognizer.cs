@@ -85,6 +85,11 @@ public sealed class PersonRecognizer : IPiiRecognizer
             if ((w.ListedName && w.Given && word.Length >= 4) || projectName)
             {
                 var lowerEnd = Run(text, words, i, allowLowerCase: true);
+                if (lowerEnd < i)
+                {
+                    return i;
+                }
+
                 Add(findings, text, word.Start, words[lowerEnd].End, projectName || lowerEnd > i ? 0.6 : 0.55);
                 return lowerEnd;
             }
@@ -93,6 +98,11 @@ public sealed class PersonRecognizer : IPiiRecognizer
         }
 
         var end = Run(text, words, i, allowLowerCase: false);
+        if (end < i)
+        {
+            return i;
+        }
+
         var count = end - i + 1;
         var span = (Start: word.Start, End: words[end].End);
         if (count >= 2 && (w.Given || w.ListedName) && !(w.Ambiguous && atSentenceStart && !Next(text, words, i).ListedName))
@@ -111,7 +121,9 @@ public sealed class PersonRecognizer : IPiiRecognizer
         var context = PersonContext.After(text, words, end) || PersonContext.Vocative(text, words, i, end);
         if (w.ListedName)
         {
-            Add(findings, text, span.Start, span.End, context ? 0.75 : atSentenceStart && w.English ? 0.45 : 0.65);
+            // "in Paris", "in Monroe": one word after a preposition of place is a town as often as a person.
+            var place = count == 1 && PersonContext.PlaceBefore(text, words, i);
+            Add(findings, text, span.Start, span.End, context ? 0.75 : place ? PiiScores.Suspected : 0.65);
             return end;
         }
 
@@ -121,8 +133,9 @@ public sealed class PersonRecognizer : IPiiRecognizer
             return end;
         }
 
-        // A capitalised English word that is also a name ("Will", "Frank", "Page"): only context makes it one.
-        if (w.Given || w.Surname)
+        // A capitalised English word that is also a given name ("Will", "Frank"): only context makes it one; a suspicion
+        // mid-sentence. Surnames that are English words ("Case", "Long", "King") are too common to suspect.
+        if (w.Given || (w.Surname && context))
         {
             Add(findings, text, span.Start, span.End, context ? 0.6 : !atSentenceStart || PersonContext.SubjectVerbAfter(text, words, end) ? PiiScores.Suspected : 0);
             return end;
