@@ -26,6 +26,9 @@ internal static class Gazetteers
     /// <summary>A given name: the project's list or the name lists derived from Faker's person providers.</summary>
     public static bool IsGivenName(ReadOnlySpan<char> word) => Loaded.Value.FirstNames.Contains(word) || Loaded.Value.GivenNames.Contains(word);
 
+    /// <summary>A given name of the project's own list of common ones.</summary>
+    public static bool IsCommonGivenName(ReadOnlySpan<char> word) => Loaded.Value.FirstNames.Contains(word);
+
     public static bool IsSurname(ReadOnlySpan<char> word) => Loaded.Value.Surnames.Contains(word);
 
     /// <summary>A capitalised word that names no private person: a place, a people, a language, a month, a brand.</summary>

@@ -33,6 +33,18 @@ def faker_names():
     return first, last
 
 
+def places():
+    import faker.providers.address as address  # noqa: E402
+    found = set()
+    for locale in ("en", "en_US", "en_GB", "en_AU", "en_CA"):
+        provider = importlib.import_module(f"{address.__name__}.{locale}").Provider
+        for attr in ("countries", "states", "provinces"):
+            for place in getattr(provider, attr, None) or []:
+                if " " not in place and place.isalpha():
+                    found.add(place.lower())
+    return found
+
+
 def main():
     words = [w.strip() for w in open("/usr/share/dict/american-english", encoding="utf-8") if "'" not in w]
     lower = sorted({w for w in words if w[:1].islower()})
@@ -42,12 +54,15 @@ def main():
         if not line.startswith("#"):
             own.update(line.split())
     given = first | own
-    # wamerican's capitalised entries that are nobody's given name here: places, peoples, languages, brands and
-    # historical figures (surnames that are also places, "Monroe", "Texas", stay in), which a capitalised-word rule
-    # must not take for a private person; plus the calendar, which Faker lists as given names ("Sunday", "June").
+    # wamerican's capitalised entries that are nobody's given name in these lists: places, peoples (surnames that are
+    # also places, "Monroe", stay in), languages, brands, historical figures, which a capitalised-word rule must not take
+    # for a private person on its own;
+    # plus the calendar, which Faker lists as given names ("Sunday", "June").
     calendar = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
                 "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
-    proper = sorted(calendar | {w.lower() for w in words if w[:1].isupper() and not w.isupper() and w.lower() not in given and w.lower() not in lower})
+    # Countries, US states, Australian states and Canadian provinces (one-word names, from Faker's English address
+    # providers) are places even where Faker also lists them as given names ("India", "Georgia").
+    proper = sorted(calendar | places() | {w.lower() for w in words if w[:1].isupper() and not w.isupper() and w.lower() not in given and w.lower() not in lower})
 
     def write(name, header, items):
         with open(os.path.join(HERE, name), "w", encoding="utf-8") as f:

@@ -44,8 +44,9 @@ internal static class NameWords
         var given = !stop && Gazetteers.IsGivenName(value);
         var surname = !stop && Gazetteers.IsSurname(value);
         var proper = Gazetteers.IsKnownProperNoun(value);
-        given &= !proper;
-        return new NameWord(capitalised, stop, english, given, surname, proper, Gazetteers.IsAmbiguousName(value));
+        var ambiguous = Gazetteers.IsAmbiguousName(value);
+        var common = !stop && (ambiguous || Gazetteers.IsCommonGivenName(value));
+        return new NameWord(capitalised, stop, english, given, surname, proper, ambiguous, common);
     }
 }
 
@@ -57,7 +58,8 @@ internal static class NameWords
 /// <param name="Surname">In the surname list.</param>
 /// <param name="KnownProper">A place, people, language or brand: capitalised, but no private person.</param>
 /// <param name="Ambiguous">A given name that is also a common word ("Will", "May").</param>
-internal readonly record struct NameWord(bool Capitalised, bool Stopword, bool English, bool Given, bool Surname, bool KnownProper, bool Ambiguous)
+/// <param name="CommonGiven">In the project's own list of common given names (Faker's lists also hold words like "Can").</param>
+internal readonly record struct NameWord(bool Capitalised, bool Stopword, bool English, bool Given, bool Surname, bool KnownProper, bool Ambiguous, bool CommonGiven)
 {
     /// <summary>A name by the lists alone: a given name or surname that is no ordinary word.</summary>
     public bool ListedName => (Given || Surname) && !English && !Ambiguous && !KnownProper;

@@ -67,6 +67,18 @@ public sealed class PersonRecognizer : IPiiRecognizer
             return i;
         }
 
+        if (w.KnownProper && w.Capitalised && w.Given && i + 1 < words.Count && word.AdjacentTo(text, words[i + 1])
+            && Next(text, words, i) is { } surname && (surname.Surname || surname.UnknownProper))
+        {
+            // "Megan Payne", "India Walton": a given name that is also a place, before a surname.
+            var nameEnd = Run(text, words, i, allowLowerCase: false, afterContext: true);
+            if (nameEnd > i)
+            {
+                Add(findings, text, word.Start, words[nameEnd].End, 0.75);
+                return nameEnd;
+            }
+        }
+
         if (w.KnownProper)
         {
             // "Beaufort is very reliable": a place name can be a surname; only the recall profile takes that chance.
@@ -81,7 +93,14 @@ public sealed class PersonRecognizer : IPiiRecognizer
         {
             // Lower-case: only a listed name that is no ordinary word ("tracy sukhorukova", "lilly").
             // The project's own list of common given names is trusted in lower case too ("john", "tracy").
-            var projectName = !w.Ambiguous && Gazetteers.FirstNames.Contains(word.In(text).ToString());
+            // Lower-case common given names that are also words ("max", "john"): only suspected.
+            var projectName = w.CommonGiven && !w.Ambiguous;
+            if (projectName && w.English)
+            {
+                Add(findings, text, word.Start, word.End, PiiScores.Suspected);
+                return i;
+            }
+
             if ((w.ListedName && w.Given && word.Length >= 4) || projectName)
             {
                 var lowerEnd = Run(text, words, i, allowLowerCase: true);
@@ -105,7 +124,14 @@ public sealed class PersonRecognizer : IPiiRecognizer
 
         var count = end - i + 1;
         var span = (Start: word.Start, End: words[end].End);
-        if (count >= 2 && (w.Given || w.ListedName) && !(w.Ambiguous && atSentenceStart && !Next(text, words, i).ListedName))
+        // Mid-sentence, any listed given name followed by a surname-like word: "with Colleen Wiley".
+        if (count >= 2 && !atSentenceStart && w.Given && Next(text, words, i) is { } after && (after.Surname || after.ListedName || after.UnknownProper))
+        {
+            Add(findings, text, span.Start, span.End, 0.75);
+            return end;
+        }
+
+        if (count >= 2 && (w.CommonGiven || w.ListedName) && !(w.Ambiguous && atSentenceStart && !Next(text, words, i).ListedName))
         {
             Add(findings, text, span.Start, span.End, 0.8);
             return end;
@@ -135,7 +161,7 @@ public sealed class PersonRecognizer : IPiiRecognizer
 
         // A capitalised English word that is also a given name ("Will", "Frank"): only context makes it one; a suspicion
         // mid-sentence. Surnames that are English words ("Case", "Long", "King") are too common to suspect.
-        if (w.Given || (w.Surname && context))
+        if (w.CommonGiven || ((w.Given || w.Surname) && context))
         {
             Add(findings, text, span.Start, span.End, context ? 0.6 : !atSentenceStart || PersonContext.SubjectVerbAfter(text, words, end) ? PiiScores.Suspected : 0);
             return end;
