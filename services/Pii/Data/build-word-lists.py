@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Regenerates the derived word lists in this folder from Debian packages (see README.md for sources and licences).
 
-    apt-get install wamerican python3-fake-factory
+    apt-get install wamerican wbritish python3-fake-factory
     python3 services/Pii/Data/build-word-lists.py
 
 Deterministic: the output depends only on the package versions named in README.md. It never reads any evaluation data.
@@ -46,7 +46,8 @@ def places():
 
 
 def main():
-    words = [w.strip() for w in open("/usr/share/dict/american-english", encoding="utf-8") if "'" not in w]
+    words = [w.strip() for path in ("/usr/share/dict/american-english", "/usr/share/dict/british-english")
+             for w in open(path, encoding="utf-8") if "'" not in w]
     lower = sorted({w for w in words if w[:1].islower()})
     first, last = faker_names()
     own = set()
@@ -70,10 +71,10 @@ def main():
             for item in items:
                 f.write(item + "\n")
 
-    write("english-words.txt", "# Ordinary English words: wamerican 2020.12.07 (SCOWL), lower-case entries, no possessives. See README.md.\n", lower)
+    write("english-words.txt", "# Ordinary English words: wamerican and wbritish 2020.12.07 (SCOWL), lower-case entries, no possessives. See README.md.\n", lower)
     write("given-names.txt", "# Given names: python3-fake-factory 0.9.3 person providers (all locales), one word each, lower case. See README.md.\n", sorted(first))
     write("surnames.txt", "# Surnames: python3-fake-factory 0.9.3 person providers (all locales), one word each, lower case. See README.md.\n", sorted(last))
-    write("proper-nouns.txt", "# Capitalised wamerican 2020.12.07 entries that are not in the name lists (places, peoples, brands). See README.md.\n", proper)
+    write("proper-nouns.txt", "# Capitalised wamerican/wbritish entries that are no given name, countries, states, the calendar. See README.md.\n", proper)
 
 
 if __name__ == "__main__":
