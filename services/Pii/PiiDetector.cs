@@ -11,10 +11,16 @@ public sealed class PiiDetector
     private readonly IPiiRecognizer[] _recognizers;
     private readonly double _minimumScore;
 
-    public PiiDetector(double minimumScore = 0.5, IEnumerable<IPiiRecognizer>? recognizers = null)
+    public PiiDetector(double minimumScore = PiiScores.Confident, IEnumerable<IPiiRecognizer>? recognizers = null)
     {
         _minimumScore = minimumScore;
         _recognizers = (recognizers ?? DefaultRecognizers()).ToArray();
+    }
+
+    /// <summary>A detector with the shipped recognizers that keeps the findings of <paramref name="profile"/>.</summary>
+    public PiiDetector(PiiProfile profile)
+        : this(profile == PiiProfile.Recall ? PiiScores.Suspected : PiiScores.Confident)
+    {
     }
 
     /// <summary>The shipped recognizers, one per entity type.</summary>

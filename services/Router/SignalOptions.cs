@@ -37,7 +37,17 @@ public sealed class SignalOptions
     [Range(0, 32)]
     public int GuardEarlierMessages { get; set; } = 3;
 
-    /// <summary>Minimum score of a PII finding (detectors score 0..1).</summary>
+    /// <summary>
+    /// Score from which a PII finding is confident (detectors score 0..1): confident findings set the data class and are
+    /// masked in the classification text.
+    /// </summary>
     [Range(0.0, 1.0)]
-    public double PiiMinimumScore { get; set; } = 0.5;
+    public double PiiMinimumScore { get; set; } = HybridAI.Pii.PiiScores.Confident;
+
+    /// <summary>
+    /// <c>Recall</c> (the default) also keeps suspected findings (unknown capitalised words, street-like lines; scored
+    /// below <see cref="PiiMinimumScore"/>): they do not raise the data class, but the <c>pii_found</c> policy signal
+    /// sees them, so the default policy redacts them or keeps them local. <c>Precise</c> keeps confident findings only.
+    /// </summary>
+    public HybridAI.Pii.PiiProfile PiiProfile { get; set; } = HybridAI.Pii.PiiProfile.Recall;
 }

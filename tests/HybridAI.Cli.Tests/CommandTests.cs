@@ -132,6 +132,33 @@ public sealed class CommandTests : IDisposable
         Assert.True(json.RootElement.GetProperty("CREDIT_CARD").GetProperty("f2").GetDouble() >= 0.95);
     }
 
+    [Fact]
+    public async Task EvalPiiWithTheRecallProfileFindsMoreNamesAndListsErrors()
+    {
+        var (code, output) = await RunAsync("eval", "pii", "--data", SharedDatasets.File("pii/presidio_generated_small.json"), "--profile", "recall", "--errors");
+
+        Assert.Equal(0, code);
+        Assert.Contains("missed   PERSON", output, StringComparison.Ordinal);
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        Assert.True(json.RootElement.GetProperty("PERSON").GetProperty("recall").GetDouble() >= 0.95);
+    }
+
+    [Fact]
+    public async Task EvalPiiOnBenignTextsReportsWhatEachProfileWouldRedact()
+    {
+        var benign = Path.Combine(_dir.FullName, "benign.csv");
+        await File.WriteAllLinesAsync(benign, ["text", "How do I reset my card PIN?", "We met Zyxar at the branch", "Is the transfer fee waived?"], TestContext.Current.CancellationToken);
+
+        var (code, output) = await RunAsync("eval", "pii", "--benign", benign);
+
+        Assert.Equal(0, code);
+        using var json = JsonDocument.Parse(output.Trim().Split('\n')[^1]);
+        var figures = json.RootElement.GetProperty("benign");
+        Assert.Equal(3, figures.GetProperty("n").GetInt32());
+        Assert.Equal(0, figures.GetProperty("precise_texts_flagged").GetDouble());
+        Assert.Equal(0.3333, figures.GetProperty("recall_texts_flagged").GetDouble());
+    }
+
     private static async Task<(int Code, string Output)> RunAsync(params string[] args)
     {
         var original = (Console.Out, Console.Error);

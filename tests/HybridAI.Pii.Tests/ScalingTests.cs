@@ -35,4 +35,25 @@ public sealed class ScalingTests
         Assert.True(scanned.Length > 800_000);
         Assert.Contains(findings, f => f.Type == PiiEntityTypes.Email && scanned[f.Start..f.End] == "anna@example.com");
     }
+
+    [Fact]
+    public void HugeTextOfNameAndAddressLookalikesIsScannedInOnePass()
+    {
+        // Every sentence holds a name, a suspected name and an address block: the recall profile's worst case.
+        var text = new StringBuilder();
+        for (var i = 0; i < 10_000; i++)
+        {
+            text.Append("Zyxar Qualm said Morvath lives at 12 Jakobi 69, Laane\nApt. 4\nVOV 12345. ");
+        }
+
+        var scanned = text.ToString();
+        var stopwatch = System.Diagnostics.Stopwatch.StartNew();
+        var findings = new PiiDetector(PiiProfile.Recall).Detect(scanned);
+        stopwatch.Stop();
+
+        Assert.True(scanned.Length > 700_000);
+        Assert.Equal(10_000, findings.Count(f => f.Type == PiiEntityTypes.StreetAddress));
+        Assert.Equal(20_000, findings.Count(f => f.Type == PiiEntityTypes.Person));
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(20), $"{stopwatch.Elapsed} for {scanned.Length:N0} characters");
+    }
 }

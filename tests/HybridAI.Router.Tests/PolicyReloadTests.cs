@@ -51,4 +51,20 @@ public sealed class PolicyReloadTests
         Assert.Contains(problems, p => p.Message.Contains("$nonsense", StringComparison.Ordinal));
         Assert.Contains(problems, p => p.Message.Contains("moon_phase", StringComparison.Ordinal) || p.Key.Contains("moon_phase", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void PiiFoundIsAFlagOfPresentOrAbsent()
+    {
+        var good = PolicyCompiler.Compile(new PolicyOptions
+        {
+            Rules = [new() { Name = "a", When = new() { ["pii_found"] = "present", ["pii_mode"] = "redact" }, Then = new() { Redact = true, Continue = true } }],
+        }).Problems;
+        var bad = PolicyCompiler.Compile(new PolicyOptions
+        {
+            Rules = [new() { Name = "a", When = new() { ["pii_found"] = ">= 0.4" }, Then = new() { Redact = true, Continue = true } }],
+        }).Problems;
+
+        Assert.Empty(good);
+        Assert.Contains(bad, p => p.Message.Contains("\"present\" or \"absent\"", StringComparison.Ordinal));
+    }
 }

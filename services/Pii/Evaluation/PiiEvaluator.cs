@@ -9,6 +9,9 @@ public sealed record GoldSpan(string Type, int Start, int End);
 /// <summary>One evaluation text with its labelled spans.</summary>
 public sealed record PiiExample(string Text, IReadOnlyList<GoldSpan> Spans);
 
+/// <summary>One evaluation error: a labelled span missed, or a prediction no label supports.</summary>
+public sealed record PiiError(int Example, string Type, string Kind, string Value, string Text);
+
 /// <summary>Per-type counts and scores.</summary>
 public sealed record PiiTypeScore(string Type, int Gold, int Predicted, int GoldFound, int PredictedCorrect)
 {
@@ -122,6 +125,36 @@ public static class PiiEvaluator
         }
 
         return counts.Select(kv => new PiiTypeScore(kv.Key, kv.Value[0], kv.Value[1], kv.Value[2], kv.Value[3])).ToList();
+    }
+
+    /// <summary>
+    /// The errors behind the scores, for reading: each labelled span no prediction of its type covers ("missed") and
+    /// each prediction no labelled span of its type covers ("spurious"), with its text.
+    /// </summary>
+    public static IEnumerable<PiiError> Errors(PiiDetector detector, IEnumerable<PiiExample> examples)
+    {
+        var index = 0;
+        foreach (var example in examples)
+        {
+            var predicted = detector.Detect(example.Text);
+            foreach (var gold in example.Spans)
+            {
+                if (!Covered(gold.Start, gold.End, predicted.Where(p => p.Type == gold.Type).Select(p => (p.Start, p.End))))
+                {
+                    yield return new PiiError(index, gold.Type, "missed", example.Text[gold.Start..gold.End], example.Text);
+                }
+            }
+
+            foreach (var p in predicted)
+            {
+                if (!Covered(p.Start, p.End, example.Spans.Where(g => g.Type == p.Type).Select(g => (g.Start, g.End))))
+                {
+                    yield return new PiiError(index, p.Type, "spurious", example.Text[p.Start..p.End], example.Text);
+                }
+            }
+
+            index++;
+        }
     }
 
     private static bool Covered(int start, int end, IEnumerable<(int Start, int End)> others)

@@ -1,196 +1,178 @@
 namespace HybridAI.Pii.Recognizers;
 
 /// <summary>
-/// Street addresses: a house number, up to four street-name words and a street type ("8 wressle road",
-/// "1600 Pennsylvania Avenue NW"), or a continental street word followed by its number ("Hauptstraße 5"),
-/// each with an optional unit ("suite 771", "apt 4B").
+/// Street addresses by a small grammar, in one pass over the words. A street line is one of: house number(s), street
+/// name and street type ("23 8 wressle road", "1600 Pennsylvania Avenue NW"); house number, street name and the number
+/// after it, as most of Europe writes it ("87 Jakobi 69", "Hauptstraße 5", "06 Reyes Católicos 17"); an opening street
+/// word ("Via Roma 10", "48 rue Descartes"); or a unit line ("Apt. 018"). The address then runs on over what an address
+/// block holds, on one line or several: units, place names (capitalised, all capitals, or no English word) and postal
+/// codes ("…\nErwetegem\n, VOV\n Serbia 23823"), and stops at the first ordinary English word or phone-like digits.
+/// Street lines that only look like one (no number, or no evidence the words are a street) are suspected findings.
 /// </summary>
 public sealed class StreetAddressRecognizer : IPiiRecognizer
 {
-    private static readonly HashSet<string> StreetTypes = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "street", "st", "road", "rd", "avenue", "ave", "av", "lane", "ln", "drive", "dr", "boulevard", "blvd", "way",
-        "place", "pl", "court", "ct", "terrace", "ter", "close", "crescent", "cres", "square", "sq", "parkway", "pkwy",
-        "highway", "hwy", "circle", "cir", "trail", "trl", "row", "alley", "gardens", "grove", "walk", "mews", "hill",
-        "park", "quay", "wharf", "esplanade", "promenade", "broadway", "plaza", "loop", "pike", "path",
-    };
-
-    // German/Dutch street words close a compound ("Hauptstraße 5", "Berliner Straße 5", "Keizersgracht 12").
-    private static readonly string[] GermanicSuffixes = ["straße", "strasse", "str", "weg", "gasse", "platz", "allee", "damm", "ufer", "laan", "straat", "gracht", "plein", "kade"];
-
-    // Romance and Slavic street words open the name ("Via Roma 10", "Calle Mayor 5", "ulica Długa 12").
-    private static readonly HashSet<string> OpeningStreetWords = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "via", "viale", "piazza", "calle", "avenida", "rua", "ulica", "ul", "rue", "chemin", "carrer", "praça",
-    };
-
-    private static readonly HashSet<string> Units = new(StringComparer.OrdinalIgnoreCase)
-    {
-        "suite", "ste", "apt", "apartment", "unit", "floor", "fl", "room", "rm", "flat", "building", "bldg",
-    };
+    private const double StreetWithType = 0.9;
+    private const double StreetWithNumbers = 0.8;
+    private const double WithContext = 0.7;
+    private const double UnitLine = 0.6;
+    private const int MaxNameWords = 4;
 
     public void Recognize(PiiScan scan, List<PiiFinding> findings)
     {
         var text = scan.Text;
         var words = scan.Words;
+        var covered = 0;
         for (var i = 0; i < words.Count; i++)
         {
-            var word = words[i];
-            var value = word.In(text).ToString();
-            if (StreetTypes.Contains(value) && HouseNumberBefore(text, words, i) is { } start)
+            if (words[i].Start < covered)
             {
-                Add(findings, start, ExtendDirectionalAndUnit(text, words, i, word.End));
                 continue;
             }
 
-            if (EndsWithGermanicStreetWord(value) && NumberAfter(text, word.End) is { } numberEnd)
+            if (StreetLine(text, words, i) is not { } line)
             {
-                var from = i > 0 && words[i - 1].AdjacentTo(text, word) && words[i - 1].IsCapitalised(text) && word.IsCapitalised(text)
-                    && !Gazetteers.Stopwords.Contains(words[i - 1].In(text).ToString()) ? words[i - 1].Start : word.Start;
-                Add(findings, from, numberEnd);
                 continue;
             }
 
-            if (OpeningStreetWords.Contains(value))
-            {
-                for (var j = i + 1; j < words.Count && j <= i + 3 && words[j - 1].AdjacentTo(text, words[j]); j++)
-                {
-                    if (NumberAfter(text, words[j].End) is { } end)
-                    {
-                        Add(findings, word.Start, end);
-                        i = j;
-                        break;
-                    }
-                }
-            }
+            var end = AddressTail.Extend(text, words, line.LastWord + 1, line.End);
+            findings.Add(new PiiFinding(PiiEntityTypes.StreetAddress, line.Start, end, line.Score));
+            covered = end;
         }
     }
 
-    private static bool EndsWithGermanicStreetWord(string value)
+    private static (int Start, int End, int LastWord, double Score)? StreetLine(string text, List<TextWord> words, int i)
     {
-        foreach (var suffix in GermanicSuffixes)
+        var word = words[i];
+        var value = word.In(text);
+
+        if (AddressWords.IsStandaloneUnit(value) && Numbers.After(text, word.End, allowDot: true) is { } unitEnd)
         {
-            if (value.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
+            return (word.Start, unitEnd, i, UnitLine);
+        }
+
+        var houseNumber = Numbers.HouseNumberBefore(text, word.Start);
+        if (AddressWords.IsOpeningWord(value) && NameWordsFrom(text, words, i + 1) is var last && last > i)
+        {
+            if (Numbers.After(text, words[last].End, allowDot: false) is { } numberEnd)
             {
-                return true;
+                return (houseNumber ?? word.Start, numberEnd, last, StreetWithNumbers);
+            }
+
+            if (houseNumber is { } start)
+            {
+                return (start, words[last].End, last, StreetWithNumbers);
             }
         }
 
-        return false;
-    }
-
-    /// <summary>The start of "&lt;number&gt; &lt;1-4 words&gt;" ending just before the street type, or null.</summary>
-    private static int? HouseNumberBefore(string text, List<TextWord> words, int typeIndex)
-    {
-        for (var k = 1; k <= 4 && typeIndex - k >= 0; k++)
+        // From a street-name word: on to a street type, or to the number after the name.
+        var nameEnd = NameWordsFrom(text, words, i);
+        for (var j = i; j <= nameEnd; j++)
         {
-            var nameWord = words[typeIndex - k];
-            var gapStart = nameWord.Start;
-            // Scan back from the first street-name word over spaces to digits (with an optional letter: 12B).
-            var p = gapStart - 1;
-            while (p >= 0 && text[p] == ' ')
+            var w = words[j].In(text);
+            if (j > i && AddressWords.IsStreetType(w))
             {
-                p--;
-            }
-
-            var numberEnd = p + 1;
-            if (p >= 0 && char.IsAsciiLetter(text[p]) && p > 0 && char.IsAsciiDigit(text[p - 1]))
-            {
-                p--;
-            }
-
-            var digits = 0;
-            while (p >= 0 && char.IsAsciiDigit(text[p]) && digits <= 5)
-            {
-                p--;
-                digits++;
-            }
-
-            if (digits is >= 1 and <= 5 && numberEnd < gapStart && (p < 0 || !char.IsLetterOrDigit(text[p])))
-            {
-                // Every word between the number and the street type must be adjacent (one street name).
-                for (var j = typeIndex - k; j < typeIndex; j++)
+                var end = Directional(text, words, j, out var lastWord);
+                if (houseNumber is { } start)
                 {
-                    if (!words[j].AdjacentTo(text, words[j + 1]) || Gazetteers.Stopwords.Contains(words[j].In(text).ToString()))
-                    {
-                        return null;
-                    }
+                    return (start, end, lastWord, StreetWithType);
                 }
 
-                return p + 1;
-            }
+                // "Whittaker Street": a street, but no number says whose door.
+                if (char.IsUpper(w[0]) && char.IsUpper(text[word.Start]) && !Gazetteers.IsEnglishWord(word.In(text)))
+                {
+                    return (word.Start, end, lastWord, HasContext(text, word.Start) ? WithContext : PiiScores.Suspected);
+                }
 
-            if (Gazetteers.Stopwords.Contains(nameWord.In(text).ToString()))
-            {
                 return null;
+            }
+
+            if (Numbers.After(text, words[j].End, allowDot: true) is { } numberEnd)
+            {
+                var evidence = Evidence(text, words, i, j);
+                var score = (houseNumber is not null, evidence) switch
+                {
+                    (_, Street.Strong) => StreetWithNumbers,
+                    (true, Street.Foreign) => StreetWithNumbers,
+                    (_, Street.Foreign) when HasContext(text, word.Start) => WithContext,
+                    (true, Street.Plain) when HasContext(text, word.Start) => WithContext,
+                    (_, Street.Foreign) => PiiScores.Suspected,
+                    _ => 0,
+                };
+                return score > 0 ? (houseNumber ?? word.Start, numberEnd, j, score) : null;
             }
         }
 
         return null;
     }
 
-    private static int? NumberAfter(string text, int end)
+    private enum Street
     {
-        var p = end;
-        if (p < text.Length && text[p] == '.')
-        {
-            p++;
-        }
-
-        if (p >= text.Length || text[p] != ' ')
-        {
-            return null;
-        }
-
-        p++;
-        var digits = 0;
-        while (p < text.Length && char.IsAsciiDigit(text[p]))
-        {
-            p++;
-            digits++;
-        }
-
-        if (p < text.Length && char.IsAsciiLetter(text[p]) && (p + 1 >= text.Length || !char.IsLetterOrDigit(text[p + 1])))
-        {
-            p++;
-        }
-
-        return digits is >= 1 and <= 4 && (p >= text.Length || !char.IsLetterOrDigit(text[p])) ? p : null;
+        Plain,
+        Foreign,
+        Strong,
     }
 
-    // "… Avenue NW", "…, Suite 771", "… apt 4B"
-    private static int ExtendDirectionalAndUnit(string text, List<TextWord> words, int typeIndex, int end)
+    /// <summary>How sure the words i..j are a street name: a street word in them, words no dictionary knows, or neither.</summary>
+    private static Street Evidence(string text, List<TextWord> words, int i, int j)
     {
+        var foreign = false;
+        for (var k = i; k <= j; k++)
+        {
+            var w = words[k].In(text);
+            if (AddressWords.EndsWithCompoundSuffix(w) || AddressWords.IsOpeningWord(w) || (k > i && AddressWords.IsStreetType(w)))
+            {
+                return Street.Strong;
+            }
+
+            foreign |= !Gazetteers.IsEnglishWord(w) && !Gazetteers.IsKnownProperNoun(w);
+        }
+
+        return foreign ? Street.Foreign : Street.Plain;
+    }
+
+    /// <summary>The last of up to four adjacent street-name words from <paramref name="from"/> (an abbreviation's dot allowed: "Bem rkp. 97").</summary>
+    private static int NameWordsFrom(string text, List<TextWord> words, int from)
+    {
+        var last = from - 1;
+        for (var j = from; j < words.Count && j < from + MaxNameWords; j++)
+        {
+            if (j > from && !Adjacent(text, words[j - 1], words[j]))
+            {
+                break;
+            }
+
+            var w = words[j];
+            if (!AddressWords.IsPlaceWord(text, w) && !(j > from && AddressWords.IsStreetType(w.In(text))))
+            {
+                break;
+            }
+
+            last = j;
+        }
+
+        return last;
+    }
+
+    private static bool Adjacent(string text, TextWord a, TextWord b)
+    {
+        var gap = text.AsSpan(a.End, b.Start - a.End);
+        return gap is " " or ". " || (gap.Length <= 2 && gap.IndexOfAnyExcept(' ') < 0);
+    }
+
+    // "… Avenue NW"
+    private static int Directional(string text, List<TextWord> words, int typeIndex, out int lastWord)
+    {
+        lastWord = typeIndex;
+        var end = words[typeIndex].End;
         var i = typeIndex + 1;
         if (i < words.Count && words[typeIndex].AdjacentTo(text, words[i]) && words[i].In(text) is "N" or "S" or "E" or "W" or "NE" or "NW" or "SE" or "SW")
         {
+            lastWord = i;
             end = words[i].End;
-            i++;
-        }
-
-        if (i < words.Count && Units.Contains(words[i].In(text).ToString()) && words[i].Start - end <= 3)
-        {
-            var p = words[i].End;
-            while (p < text.Length && text[p] is ' ' or '.' or '#')
-            {
-                p++;
-            }
-
-            var q = p;
-            while (q < text.Length && (char.IsLetterOrDigit(text[q]) || text[q] == '-'))
-            {
-                q++;
-            }
-
-            if (q > p && text.AsSpan(p, q - p).ContainsAnyInRange('0', '9'))
-            {
-                end = q;
-            }
         }
 
         return end;
     }
 
-    private static void Add(List<PiiFinding> findings, int start, int end) =>
-        findings.Add(new PiiFinding(PiiEntityTypes.StreetAddress, start, end, 0.75));
+    private static bool HasContext(string text, int start) => TextScan.HasContext(text, start, start, AddressWords.Context, before: 48);
 }

@@ -20,7 +20,14 @@ public readonly record struct TextWord(int Start, int End)
     public bool AdjacentOrPunctuated(string text, TextWord next)
     {
         var gap = text.AsSpan(End, next.Start - End).Trim(' ');
-        return next.Start - End <= 4 && (gap.Length == 0 || (gap.Length == 1 && gap[0] is ':' or ','));
+        return next.Start - End <= 4 && (gap.Length == 0 || (gap.Length == 1 && gap[0] is ':' or ',' or '?' or '-'));
+    }
+
+    /// <summary>Spaces, or an abbreviation's dot and spaces ("Ms. Wijtze", "Dr.Nielsen"), on one line, separate the words.</summary>
+    public bool AdjacentOrDotted(string text, TextWord next)
+    {
+        var gap = text.AsSpan(End, next.Start - End);
+        return gap.Length <= 3 && (gap.Length == 0 ? false : gap.TrimStart('.').IndexOfAnyExcept(' ') < 0) && gap.Count('.') <= 1;
     }
 
     /// <summary>The word starts a sentence (text start, or after . ! ? or a line break).</summary>

@@ -54,7 +54,7 @@ public sealed class LocalCapabilities(
         var findings = new List<PiiFinding>(found.Count);
         foreach (var f in found)
         {
-            dataClass = DataClasses.Max(dataClass, scanner.ClassOf(f.Type));
+            dataClass = scanner.IsConfident(f) ? DataClasses.Max(dataClass, scanner.ClassOf(f.Type)) : dataClass;
             findings.Add(new PiiFinding { Type = f.Type, Start = f.Start, End = f.End, Score = f.Score });
         }
 

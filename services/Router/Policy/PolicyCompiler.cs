@@ -21,6 +21,7 @@ public static partial class PolicyCompiler
         ["data_class"] = "public, internal, confidential, restricted",
         ["pii_mode"] = "redact, local_only, block (the tenant's policy)",
         ["pii_types"] = "finding types (EMAIL, CREDIT_CARD, …)",
+        ["pii_found"] = "present, absent (any PII finding, suspected ones included)",
         ["model"] = "the requested model",
         ["tenant"] = "tenant id",
         ["generator"] = "available, unavailable",
@@ -153,6 +154,8 @@ public static partial class PolicyCompiler
                 return ToComparison(op, out var dcOp, out error) ? new DataClassCondition(dcOp, dataClass) : null;
             case "generator":
                 return Flag(signal, op, value, "available", "unavailable", i => i.GeneratorAvailable, out error);
+            case "pii_found":
+                return Flag(signal, op, value, "present", "absent", i => i.Signals.HasFindings, out error);
             case "tools":
                 return Flag(signal, op, value, "present", "absent", i => i.HasTools, out error);
             default:

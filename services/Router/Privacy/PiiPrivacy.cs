@@ -2,13 +2,19 @@ using HybridAI.Contracts.Common.V1;
 using HybridAI.Pii;
 using HybridAI.Pii.Redaction;
 using HybridAI.Router.Signals;
+using Microsoft.Extensions.Options;
 
 namespace HybridAI.Router.Privacy;
 
-/// <summary>The router's PII scanner: the shipped recognizers of <c>HybridAI.Pii</c>, in process, one instance for all requests.</summary>
-internal sealed class PiiScanner : IPiiScanner
+/// <summary>
+/// The router's PII scanner: the shipped recognizers of <c>HybridAI.Pii</c>, in process, one instance for all requests,
+/// keeping the findings of <c>Router:Signals:PiiProfile</c> (suspected ones too, by default).
+/// </summary>
+internal sealed class PiiScanner(IOptions<RouterOptions> options) : IPiiScanner
 {
-    private readonly PiiDetector _detector = new();
+    private readonly PiiDetector _detector = new(options.Value.Signals.PiiProfile == PiiProfile.Recall
+        ? Math.Min(PiiScores.Suspected, options.Value.Signals.PiiMinimumScore)
+        : options.Value.Signals.PiiMinimumScore);
     private readonly DataClassPolicy _classes = DataClassPolicy.Default;
 
     public IReadOnlyList<TextFinding> Detect(string text)
@@ -30,6 +36,8 @@ internal sealed class PiiScanner : IPiiScanner
     }
 
     public DataClass ClassOf(string entityType) => _classes.ClassOf(entityType);
+
+    public bool IsConfident(TextFinding finding) => finding.Score >= options.Value.Signals.PiiMinimumScore;
 }
 
 /// <summary>Typed-placeholder redaction (<c>&lt;PERSON_1&gt;</c>) backed by one <see cref="RedactionMap"/> per request.</summary>

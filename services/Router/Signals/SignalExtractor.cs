@@ -35,7 +35,7 @@ public sealed class SignalExtractor(
         // The classification text's own findings first: the classifier must only ever see it masked.
         var findings = new List<TextFinding>[messages.Count];
         findings[target] = [.. pii.Detect(messages[target].Content)];
-        var (text, truncated) = ClassificationText.Cut(ClassificationText.Mask(messages[target].Content, findings[target]), o.ClassificationMaxChars);
+        var (text, truncated) = ClassificationText.Cut(ClassificationText.Mask(messages[target].Content, Confident(findings[target])), o.ClassificationMaxChars);
 
         var guardOnly = new List<string>();
         for (var i = messages.Count - 1; i >= 0 && guardOnly.Count < o.GuardEarlierMessages; i--)
@@ -43,7 +43,7 @@ public sealed class SignalExtractor(
             if (i != target && messages[i].Role is "user" or "tool" && !string.IsNullOrWhiteSpace(messages[i].Content))
             {
                 findings[i] = [.. pii.Detect(messages[i].Content)];
-                guardOnly.Add(ClassificationText.Cut(ClassificationText.Mask(messages[i].Content, findings[i]), o.ClassificationMaxChars).Text);
+                guardOnly.Add(ClassificationText.Cut(ClassificationText.Mask(messages[i].Content, Confident(findings[i])), o.ClassificationMaxChars).Text);
             }
         }
 
@@ -64,7 +64,7 @@ public sealed class SignalExtractor(
             foreach (var f in findings[i])
             {
                 all.Add(new MessageFinding(i, f.Type, f.Start, f.End, f.Score));
-                var c = pii.ClassOf(f.Type);
+                var c = pii.IsConfident(f) ? pii.ClassOf(f.Type) : DataClass.Public;
                 detected = c > detected ? c : detected;
             }
         }
@@ -92,6 +92,9 @@ public sealed class SignalExtractor(
 
         return signals;
     }
+
+    // The heads were trained on text without placeholders for mere suspicions: mask only what is confidently PII.
+    private List<TextFinding> Confident(List<TextFinding> findings) => findings.TrueForAll(pii.IsConfident) ? findings : findings.FindAll(pii.IsConfident);
 
     private async Task<HeadScores> ClassifyAsync(string text, List<string> guardOnly, CancellationToken cancellationToken)
     {

@@ -33,7 +33,8 @@ public sealed class SignalsBenchmark : IBenchmarkSuite
             .Select(n => HeadFile.Read(Path.Combine(SharedDatasets.RepositoryRoot(), "services", "SlmInference", "heads", $"{n}.head.json")))
             .Select(f => new ClassificationHead(f, encoder.Name, encoder.Sha256, encoder.Dimensions, "", f.Name))
             .ToArray();
-        var detector = new PiiDetector();
+        // The router's default profile: suspected names and address lines too (Router:Signals:PiiProfile = Recall).
+        var detector = new PiiDetector(PiiProfile.Recall);
 
         var sets = new (string Name, string[] Texts)[]
         {

@@ -14,15 +14,31 @@ public static class EvalPiiCommand
         var templates = new Option<FileInfo?>("--templates") { Description = "Presidio sentence templates ({{credit_card_number}}, …) to generate labelled samples from" };
         var samples = new Option<int>("--samples") { Description = "Samples to generate from --templates", DefaultValueFactory = _ => 2000 };
         var seed = new Option<int>("--seed") { Description = "Seed for generated samples", DefaultValueFactory = _ => 7 };
-        var command = new Command("pii", "Span-level precision, recall and F2 of the PII detectors, per entity type.") { data, templates, samples, seed };
+        var profile = new Option<PiiProfile>("--profile") { Description = "precise (confident findings; the default) or recall (also suspected names and address lines, as redaction uses)", DefaultValueFactory = _ => PiiProfile.Precise };
+        var errors = new Option<bool>("--errors") { Description = "Also list every missed and spurious span (for reading, before the table)" };
+        var benign = new Option<FileInfo[]>("--benign") { Description = "Texts with no personal data (CSV text|prompt column or JSONL, repeatable): how many each profile would redact", AllowMultipleArgumentsPerToken = true };
+        var command = new Command("pii", "Span-level precision, recall and F2 of the PII detectors, per entity type.") { data, templates, samples, seed, profile, errors, benign };
         command.SetAction(result =>
         {
             var dataFile = result.GetValue(data);
             var templateFile = result.GetValue(templates);
-            if (dataFile is null && templateFile is null)
+            var benignFiles = result.GetValue(benign) ?? [];
+            if (dataFile is null && templateFile is null && benignFiles.Length == 0)
             {
-                Console.Error.WriteLine("eval pii needs --data FILE, --templates FILE, or both.");
+                Console.Error.WriteLine("eval pii needs --data FILE, --templates FILE or --benign FILE.");
                 return 2;
+            }
+
+            if (benignFiles.Length > 0)
+            {
+                var texts = benignFiles.SelectMany(f => Data.Datasets.LoadPrompts(f.FullName)).Distinct(StringComparer.Ordinal).ToList();
+                var figures = BenignCost.Measure(texts);
+                BenignCost.Print(figures);
+                if (dataFile is null && templateFile is null)
+                {
+                    Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["benign"] = figures.ToJson() }));
+                    return 0;
+                }
             }
 
             var examples = new List<PiiExample>();
@@ -38,7 +54,16 @@ public static class EvalPiiCommand
                 examples.AddRange(TemplateSamples.Generate(File.ReadAllLines(templateFile.FullName), result.GetValue(samples), result.GetValue(seed)));
             }
 
-            var scores = PiiEvaluator.Evaluate(new PiiDetector(), examples);
+            var detector = new PiiDetector(result.GetValue(profile));
+            if (result.GetValue(errors))
+            {
+                foreach (var e in PiiEvaluator.Errors(detector, examples))
+                {
+                    Console.WriteLine($"{e.Kind,-8} {e.Type,-14} #{e.Example,-4} {JsonSerializer.Serialize(e.Value)}  in {JsonSerializer.Serialize(e.Text.Length > 160 ? e.Text[..160] + "…" : e.Text)}");
+                }
+            }
+
+            var scores = PiiEvaluator.Evaluate(detector, examples);
             Print(scores, examples.Count, unscored);
             return 0;
         });
