@@ -99,7 +99,7 @@ public sealed class ToolExecutorTests
             Tools(run), redaction, Connections(), Ct);
 
     private static ToolExecutor Executor(ToolsOptions options) =>
-        new(new ToolResultPrivacy(new PiiScanner()), Options.Create(options), NullLogger<ToolExecutor>.Instance);
+        new(new ToolResultPrivacy(new PiiScanner(Options.Create(new RouterOptions()))), Options.Create(options), NullLogger<ToolExecutor>.Instance);
 
     private static ToolSet Tools(Func<JsonElement, CancellationToken, Task<string>> run)
     {
