@@ -22,7 +22,15 @@ public sealed class CalibrationJob(
         using var timer = new PeriodicTimer(TimeSpan.FromMinutes(options.Value.IntervalMinutes), clock);
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            await RunOnceAsync(stoppingToken);
+            try
+            {
+                await RunOnceAsync(stoppingToken);
+            }
+            catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+            {
+                // A failed pass (database busy, a source down) must not stop governance; the next tick tries again.
+                logger.LogError(e, "Scheduled threshold calibration failed; retrying in {Minutes} minutes.", options.Value.IntervalMinutes);
+            }
         }
     }
 
