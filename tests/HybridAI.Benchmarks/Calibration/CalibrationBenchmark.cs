@@ -72,7 +72,7 @@ public sealed class CalibrationBenchmark : IBenchmarkSuite
         }
 
         text.AppendLine();
-        text.AppendLine("The proposal must meet the target by its one-sided 95% bounds on the training half (z = 1.645), so the held-back half, a fresh sample of the same traffic, meets it with margin; random routing at the same LLM share shows what the head's ranking adds. `dotnet run -c Release --project tests/HybridAI.Benchmarks -- calibration`.");
+        text.AppendLine("The proposal must meet the target by its one-sided 95% bounds on the training half (z = 1.645), so that the held-back half, a fresh sample of the same traffic, meets it too (the last column counts the splits where it did); random routing at the same LLM share shows what the head's ranking adds. `dotnet run -c Release --project tests/HybridAI.Benchmarks -- calibration`.");
         return Task.FromResult(new BenchmarkSection(text.ToString()));
     }
 
