@@ -1,6 +1,7 @@
 using HybridAI.Contracts.Llm.V1;
 using HybridAI.Governance.Admin;
 using HybridAI.Governance.Budgets;
+using HybridAI.Governance.Calibration;
 using HybridAI.Governance.OperatorConsole;
 using HybridAI.Governance.Grpc;
 using HybridAI.Governance.Ledger;
@@ -13,6 +14,7 @@ using HybridAI.Governance.Storage;
 using HybridAI.Governance.Tenants;
 using HybridAI.Governance.Tools;
 using HybridAI.Infrastructure.Redis;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace HybridAI.Governance;
@@ -65,6 +67,13 @@ public static class Extensions
         services.AddSingleton<AdminKey>();
         services.AddHostedService<DevTenantSeeder>();
         services.AddHostedService<PolicyRefresher>();
+        services.AddValidatedOptions<CalibrationOptions>();
+        services.TryAddSingleton<InMemoryCalibrationSampleSource>();
+        services.TryAddSingleton<ICalibrationSampleSource>(sp => sp.GetRequiredService<InMemoryCalibrationSampleSource>());
+        services.AddSingleton<ICalibrationProposalStore, SqliteCalibrationProposalStore>();
+        services.AddSingleton<CalibrationService>();
+        services.AddSingleton<CalibrationJob>();
+        services.AddHostedService(sp => sp.GetRequiredService<CalibrationJob>());
         services.AddConsole();
 
         if (builder.Configuration.GetSection($"{GovernanceOptions.SectionName}:Targets")[nameof(TargetCatalogueOptions.LlmProxyAddress)] is { Length: > 0 } address)
@@ -81,6 +90,7 @@ public static class Extensions
     public static WebApplication MapGovernanceApi(this WebApplication app)
     {
         app.MapAdminApi();
+        app.MapCalibrationApi();
         app.MapConsole();
         app.MapGrpcService<GovernanceGrpcService>();
         app.MapGrpcService<GovernanceAdminGrpcService>();

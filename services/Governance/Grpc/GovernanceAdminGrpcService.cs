@@ -1,6 +1,7 @@
 using Grpc.Core;
 using HybridAI.Contracts.Governance.V1;
 using HybridAI.Governance.Admin;
+using HybridAI.Governance.Calibration;
 using HybridAI.Governance.Ledger;
 using HybridAI.Governance.Policies;
 using HybridAI.Governance.Reports;
@@ -13,8 +14,27 @@ namespace HybridAI.Governance.Grpc;
 /// The admin API over gRPC, mirroring <c>/admin</c>. Every call needs the admin key (<see cref="AdminKeyInterceptor"/>).
 /// </summary>
 public sealed class GovernanceAdminGrpcService(
-    TenantService tenants, PolicyService policies, ReportService reports, IAuditLedger ledger, ToolRegistryService tools) : GovernanceAdminService.GovernanceAdminServiceBase
+    TenantService tenants, PolicyService policies, ReportService reports, IAuditLedger ledger, ToolRegistryService tools,
+    CalibrationService calibration)
+    : GovernanceAdminService.GovernanceAdminServiceBase
 {
+    public override Task<ListCalibrationProposalsResponse> ListCalibrationProposals(ListCalibrationProposalsRequest request, ServerCallContext context) =>
+        calibration.ListAsync(request.TenantId, request.Limit, context.CancellationToken);
+
+    public override async Task<CalibrationProposal> ProposeCalibration(CalibrationRequest request, ServerCallContext context) =>
+        (await calibration.ProposeAsync(request.TenantId, null, context.CancellationToken))!;
+
+    public override Task<TenantPolicy> ApproveCalibrationProposal(CalibrationProposalRequest request, ServerCallContext context) =>
+        calibration.ApproveAsync(request.TenantId, request.ProposalId, Actor(context), context.CancellationToken);
+
+    public override Task<CalibrationProposal> RejectCalibrationProposal(CalibrationProposalRequest request, ServerCallContext context) =>
+        calibration.RejectAsync(request.TenantId, request.ProposalId, Actor(context), context.CancellationToken);
+
+    public override Task<TenantPolicy> RollbackThresholds(CalibrationRequest request, ServerCallContext context) =>
+        calibration.RollbackAsync(request.TenantId, Actor(context), context.CancellationToken);
+
+    private static string Actor(ServerCallContext context) => AdminActor.From(context.RequestHeaders.GetValue(AdminActor.Header));
+
     public override Task<Tenant> CreateTenant(CreateTenantRequest request, ServerCallContext context) =>
         tenants.CreateTenantAsync(request, context.CancellationToken);
 

@@ -27,6 +27,7 @@ public static partial class PolicyValidator
         CheckMoney(policy, problems);
         CheckRates(policy, problems);
         CheckOverrides(policy, catalogue, problems);
+        CheckThresholds(policy, problems);
         return problems;
     }
 

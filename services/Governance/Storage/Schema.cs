@@ -68,5 +68,15 @@ internal static class Schema
         -- The console and its gauges read every tenant's receipts in a time window; the index covers every column
         -- they aggregate, so those reads never touch the table's pages (which hold the receipt bodies).
         CREATE INDEX IF NOT EXISTS ledger_console ON ledger(kind, time_ms, route, tenant_id, model, cost_micros, baseline_micros, latency_ms);
+
+        -- Threshold calibration proposals (docs/quality.md); body is the CalibrationProposal proto, state a copy of its state.
+        CREATE TABLE IF NOT EXISTS calibration_proposals (
+            id          TEXT PRIMARY KEY,
+            tenant_id   TEXT NOT NULL REFERENCES tenants(id),
+            created_at  INTEGER NOT NULL,
+            state       INTEGER NOT NULL,
+            body        BLOB NOT NULL
+        ) STRICT;
+        CREATE INDEX IF NOT EXISTS calibration_proposals_tenant ON calibration_proposals(tenant_id, created_at);
         """;
 }

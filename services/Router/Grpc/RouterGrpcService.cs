@@ -53,7 +53,9 @@ public sealed class RouterGrpcService(
         using var slot = await gate.EnterAsync(ct);
         var explanation = await pipeline.ExplainAsync(call, ct);
         GrpcDecision.AddTrailers(context, explanation.Decision);
-        return new ExplainResponse { Signals = explanation.Signals, Decision = explanation.Decision, ReserveCostMicros = explanation.ReserveMicros };
+        var response = new ExplainResponse { Signals = explanation.Signals, Decision = explanation.Decision, ReserveCostMicros = explanation.ReserveMicros };
+        response.Thresholds.AddRange(explanation.Thresholds.Select(t => new AppliedThreshold { Name = t.Name, Value = t.Value, Source = t.Source }));
+        return response;
     });
 
     public override Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context) => Run(context, async ct =>

@@ -40,6 +40,7 @@ public static class ChatEndpoints
             Signals = DecisionMapper.ToDto(explanation.Signals),
             Decision = DecisionMapper.ToDto(explanation.Decision, call.Caller.RequestId),
             ReserveCostUsd = explanation.ReserveMicros / 1_000_000m,
+            Thresholds = explanation.Thresholds.Select(t => new AppliedThresholdDto { Name = t.Name, Value = t.Value, Source = t.Source }).ToList(),
         }, OpenAiJsonContext.Default.ExplainResponseDto, "application/json", ctx.RequestAborted);
     });
 

@@ -11,6 +11,18 @@ public sealed class ExplainResponseDto
 
     /// <summary>The worst-case cost the budget would reserve (0 on the SLM tier).</summary>
     public decimal ReserveCostUsd { get; init; }
+
+    /// <summary>The thresholds in force and where each came from (the tenant's policy or <c>Router:Policy:Thresholds</c>).</summary>
+    public List<AppliedThresholdDto> Thresholds { get; init; } = [];
+}
+
+public sealed class AppliedThresholdDto
+{
+    public required string Name { get; init; }
+
+    public double Value { get; init; }
+
+    public required string Source { get; init; }
 }
 
 public sealed class SignalsDto

@@ -32,6 +32,9 @@ public sealed class RoutedRequest(ChatCall call, DateTimeOffset started)
 
     public PolicyDecision? Decision { get; set; }
 
+    /// <summary>The thresholds in force for this request (set when it is planned).</summary>
+    public AppliedThresholds? Thresholds { get; set; }
+
     public TargetChain Chain { get; set; } = TargetChain.Empty;
 
     /// <summary>The request's max_tokens capped by the policy's.</summary>

@@ -50,13 +50,13 @@ public sealed partial class RoutingPipeline
         if (decision.Answer == SlmAnswer.Faq)
         {
             var faq = decision.Faq ?? await FaqLookupAsync(request, cancellationToken);
-            if (faq is not null && faq.Match.Score >= Policy.Thresholds.FaqScore)
+            if (faq is not null && faq.Match.Score >= Thresholds(request).FaqScore)
             {
                 var text = AnswerFromFaq(request, faq);
                 return Result(request, new ChatMessage { Role = "assistant", Content = text }, "stop");
             }
 
-            await EscalateAsync(request, faq is null ? "no FAQ pair matched" : $"the FAQ match {faq.Match.Score:0.###} < {Policy.Thresholds.FaqScore:0.###}",
+            await EscalateAsync(request, faq is null ? "no FAQ pair matched" : $"the FAQ match {faq.Match.Score:0.###} < {Thresholds(request).FaqScore:0.###}",
                 fallback: false, cancellationToken);
             return null;
         }
@@ -79,7 +79,7 @@ public sealed partial class RoutingPipeline
 
         var elapsed = Stopwatch.GetElapsedTime(started);
         latency.Observe(SlmOptions.TargetName, elapsed);
-        var weakness = CascadeJudge.Weakness(local.Text, local.MeanLogprob, local.Tokens, Policy.Thresholds.MeanLogprob,
+        var weakness = CascadeJudge.Weakness(local.Text, local.MeanLogprob, local.Tokens, Thresholds(request).MeanLogprob,
             options.Value.Cascade.ResolvedRefusalPrefixes);
         request.Step("slm", generator, weakness is null ? "ok" : "escalated", elapsed, $"{local.Tokens} tokens, mean logprob {local.MeanLogprob:0.###}");
         if (weakness is not null && decision.Cascade)

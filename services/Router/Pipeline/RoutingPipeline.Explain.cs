@@ -4,8 +4,11 @@ using HybridAI.Router.Requests;
 
 namespace HybridAI.Router.Pipeline;
 
-/// <summary>What Explain returns: the signals, the decision with its reasons, and the worst case the budget would reserve.</summary>
-public sealed record Explanation(Contracts.Common.V1.Signals Signals, RoutingDecision Decision, long ReserveMicros);
+/// <summary>
+/// What Explain returns: the signals, the decision with its reasons, the worst case the budget would reserve, and
+/// the thresholds in force with their sources.
+/// </summary>
+public sealed record Explanation(Contracts.Common.V1.Signals Signals, RoutingDecision Decision, long ReserveMicros, IReadOnlyList<Policy.AppliedThreshold> Thresholds);
 
 public sealed partial class RoutingPipeline
 {
@@ -28,6 +31,6 @@ public sealed partial class RoutingPipeline
         }
 
         var signals = request.Signals!.ToProto();
-        return new Explanation(signals, request.ToDecision(), request.Route == "llm" ? request.ReservedMicros : 0);
+        return new Explanation(signals, request.ToDecision(), request.Route == "llm" ? request.ReservedMicros : 0, Thresholds(request).All);
     }
 }

@@ -62,9 +62,9 @@ public sealed partial class RoutingPipeline
         if (decision.Answer == SlmAnswer.Faq)
         {
             var faq = decision.Faq ?? await FaqLookupAsync(request, cancellationToken);
-            if (faq is null || faq.Match.Score < Policy.Thresholds.FaqScore)
+            if (faq is null || faq.Match.Score < Thresholds(request).FaqScore)
             {
-                await EscalateAsync(request, faq is null ? "no FAQ pair matched" : $"the FAQ match {faq.Match.Score:0.###} < {Policy.Thresholds.FaqScore:0.###}",
+                await EscalateAsync(request, faq is null ? "no FAQ pair matched" : $"the FAQ match {faq.Match.Score:0.###} < {Thresholds(request).FaqScore:0.###}",
                     fallback: false, cancellationToken);
                 return false;
             }
@@ -113,7 +113,7 @@ public sealed partial class RoutingPipeline
                         continue;
                     }
 
-                    if (Weak(held.ToString(), logprobs / tokenCount, tokenCount) is { } weakness && decision.Cascade)
+                    if (Weak(request, held.ToString(), logprobs / tokenCount, tokenCount) is { } weakness && decision.Cascade)
                     {
                         request.Step("slm", generator, "escalated", Stopwatch.GetElapsedTime(started), $"after {tokenCount} held tokens");
                         await EscalateAsync(request, weakness, fallback: false, cancellationToken);
@@ -129,7 +129,7 @@ public sealed partial class RoutingPipeline
                     latency.Observe(SlmOptions.TargetName, elapsed);
                     if (!committed)
                     {
-                        if (Weak(answer.ToString(), done.MeanLogprob, tokenCount) is { } weakness && decision.Cascade)
+                        if (Weak(request, answer.ToString(), done.MeanLogprob, tokenCount) is { } weakness && decision.Cascade)
                         {
                             request.Step("slm", generator, "escalated", elapsed, $"{tokenCount} tokens, mean logprob {done.MeanLogprob:0.###}");
                             await EscalateAsync(request, weakness, fallback: false, cancellationToken);
@@ -168,8 +168,8 @@ public sealed partial class RoutingPipeline
         }
     }
 
-    private string? Weak(string text, double meanLogprob, int tokens) =>
-        CascadeJudge.Weakness(text, meanLogprob, tokens, Policy.Thresholds.MeanLogprob, options.Value.Cascade.ResolvedRefusalPrefixes);
+    private string? Weak(RoutedRequest request, string text, double meanLogprob, int tokens) =>
+        CascadeJudge.Weakness(text, meanLogprob, tokens, Thresholds(request).MeanLogprob, options.Value.Cascade.ResolvedRefusalPrefixes);
 
     private static async Task CommitLocalAsync(RoutedRequest request, IChatStreamWriter writer, StringBuilder held, CancellationToken cancellationToken)
     {

@@ -41,8 +41,10 @@ public sealed partial class RoutingPipeline(
         request.Tenant = await TenantAsync(call.Caller, cancellationToken);
         request.Signals = await signalExtractor.ComputeAsync(call, cancellationToken);
         var models = await localModels.GetAsync(cancellationToken);
+        request.Thresholds = AppliedThresholds.For(Policy, request.Tenant);
         var input = new PolicyInput
         {
+            Thresholds = request.Thresholds,
             Signals = request.Signals,
             Tenant = request.Tenant,
             Model = call.Model,
@@ -191,4 +193,6 @@ public sealed partial class RoutingPipeline(
     };
 
     private CompiledPolicy Policy => policies.Current;
+
+    private AppliedThresholds Thresholds(RoutedRequest request) => request.Thresholds ?? Policy.ConfiguredThresholds;
 }

@@ -7,6 +7,9 @@ public sealed class CompiledPolicy
 
     public required PolicyThresholds Thresholds { get; init; }
 
+    /// <summary><see cref="Thresholds"/> as applied to a tenant without its own (one shared instance).</summary>
+    public AppliedThresholds ConfiguredThresholds => field ??= AppliedThresholds.FromConfiguration(Thresholds);
+
     /// <summary>True when no rules are configured and <see cref="DefaultPolicy"/> applies.</summary>
     public required bool IsDefault { get; init; }
 

@@ -50,15 +50,19 @@ internal static class ComparisonExtensions
     };
 }
 
-/// <summary>A numeric signal compared with a number (a missing value never holds).</summary>
-public sealed class NumericCondition(string signal, Comparison op, double value, Func<PolicyInput, CancellationToken, ValueTask<double?>> read)
+/// <summary>
+/// A numeric signal compared with a number, or with a threshold reference (<c>$needs_llm</c>) resolved per request
+/// from the thresholds in force (the tenant's over the configured ones). A missing value never holds.
+/// </summary>
+public sealed class NumericCondition(string signal, Comparison op, double value, string? reference, Func<PolicyInput, CancellationToken, ValueTask<double?>> read)
     : Condition(signal)
 {
     public override async ValueTask<ConditionResult> EvaluateAsync(PolicyInput input, CancellationToken cancellationToken)
     {
         var actual = await read(input, cancellationToken);
+        var limit = reference is not null && input.Thresholds?.Resolve(reference) is { } resolved ? resolved : value;
         return actual is { } a
-            ? new ConditionResult(op.Apply(a, value), $"{Signal} {Format(a)} {op.Symbol()} {Format(value)}")
+            ? new ConditionResult(op.Apply(a, limit), $"{Signal} {Format(a)} {op.Symbol()} {Format(limit)}")
             : new ConditionResult(false, $"{Signal} unknown");
     }
 }

@@ -193,6 +193,7 @@ public static partial class PolicyCompiler
         }
 
         double number;
+        string? reference = null;
         if (value.StartsWith('$'))
         {
             double? resolved = value.ToLowerInvariant() switch
@@ -210,6 +211,7 @@ public static partial class PolicyCompiler
             }
 
             number = resolved.Value;
+            reference = value.ToLowerInvariant();
         }
         else if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out number))
         {
@@ -227,7 +229,7 @@ public static partial class PolicyCompiler
             "quality_floor" => (i, _) => ValueTask.FromResult(i.Constraints?.HasQualityFloor == true ? i.Constraints.QualityFloor : (double?)null),
             _ => ReadFaqScoreAsync,
         };
-        return new NumericCondition(signal, comparison, number, read);
+        return new NumericCondition(signal, comparison, number, reference, read);
     }
 
     private static async ValueTask<double?> ReadFaqScoreAsync(PolicyInput input, CancellationToken cancellationToken)

@@ -233,11 +233,12 @@ public sealed class PolicyEngine(PolicyProvider policies)
             input.Signals.FaqScore = faq.Match.Score;
         }
 
-        if (faq is not null && faq.Match.Score >= policy.Thresholds.FaqScore)
+        var faqThreshold = (input.Thresholds ?? policy.ConfiguredThresholds).FaqScore;
+        if (faq is not null && faq.Match.Score >= faqThreshold)
         {
             decision.Route = RouteKind.Slm;
             decision.Answer = SlmAnswer.Faq;
-            decision.Reasons.Add($"{input.Model} requested: FAQ match {faq.Match.Score:0.###} >= {policy.Thresholds.FaqScore:0.###}");
+            decision.Reasons.Add($"{input.Model} requested: FAQ match {faq.Match.Score:0.###} >= {faqThreshold:0.###}");
         }
         else if (input.GeneratorAvailable)
         {

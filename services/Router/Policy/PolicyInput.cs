@@ -27,6 +27,9 @@ public sealed class PolicyInput
 
     public RoutingConstraints? Constraints { get; init; }
 
+    /// <summary>The thresholds in force (the tenant's over the configured ones); null: the compiled policy's.</summary>
+    public AppliedThresholds? Thresholds { get; init; }
+
     /// <summary>Looks up the best FAQ match; called at most once per request, only when a rule needs it.</summary>
     public Func<CancellationToken, Task<FaqLookup?>>? FaqLookup { get; init; }
 

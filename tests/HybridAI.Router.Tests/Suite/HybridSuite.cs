@@ -85,6 +85,8 @@ public sealed class HybridSuite : IAsyncLifetime
 
     public LoopbackService<GovernanceOptions> Governance { get; private set; } = null!;
 
+    public LoopbackService<InferenceOptions> Inference { get; private set; } = null!;
+
     public LoopbackService<RouterOptions> Router { get; private set; } = null!;
 
     public LoopbackService<RetrievalOptions> Retrieval { get; private set; } = null!;
@@ -128,7 +130,7 @@ public sealed class HybridSuite : IAsyncLifetime
             : UpstreamReply.WithText("Answer from the backup model."));
         Redis = await RedisServer.StartNewAsync();
 
-        var inference = Start(new LoopbackService<InferenceOptions>("slm-inference", new Dictionary<string, string?>
+        var inference = Inference = Start(new LoopbackService<InferenceOptions>("slm-inference", new Dictionary<string, string?>
         {
             ["Inference:Device"] = "cpu",
             ["Inference:CacheDirectory"] = Path.Combine(Path.GetTempPath(), "hybridai-tests", "models"),

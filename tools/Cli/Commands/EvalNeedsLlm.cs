@@ -23,7 +23,9 @@ public static class EvalNeedsLlm
         var strong = new Option<string>("--strong-model") { DefaultValueFactory = _ => "gpt-4-1106-preview", Description = "MT-Bench: the large model" };
         var weak = new Option<string>("--weak-model") { DefaultValueFactory = _ => "mistralai/Mixtral-8x7B-Instruct-v0.1", Description = "MT-Bench: the small model" };
         var dump = new Option<FileInfo?>("--scores-out") { Description = "Also write each prompt's head score and outcomes as CSV (for plots and threshold choice)" };
-        var command = new Command("needs-llm", "Routing quality of the needs-llm head (APGR, CPT) against simple baselines.") { head, data, holdout, scores, strong, weak, dump };
+        var chart = new Option<FileInfo?>("--chart") { Description = "Write the head's cost/quality curve as SVG, with APGR and the --threshold point marked" };
+        var threshold = new Option<double>("--threshold") { Description = "The needs-LLM threshold to mark on the chart (default: the router's 0.3)", DefaultValueFactory = _ => 0.3 };
+        var command = new Command("needs-llm", "Routing quality of the needs-llm head (APGR, CPT) against simple baselines.") { head, data, holdout, scores, strong, weak, dump, chart, threshold };
         common.AddTo(command);
         command.SetAction((result, ct) =>
         {
@@ -58,6 +60,12 @@ public static class EvalNeedsLlm
 
             table.Add("random (expected)", 0.5, 0.5, 0.8, Mix(weakQuality, strongQuality, 0.25), Mix(weakQuality, strongQuality, 0.5), Mix(weakQuality, strongQuality, 0.75));
             Console.Write(table);
+            if (result.GetValue(chart) is { } chartFile)
+            {
+                File.WriteAllText(chartFile.FullName, RoutingChart.ToSvg(description, headCurve, headScores, weakQuality, strongQuality, result.GetValue(threshold)));
+                Console.WriteLine($"wrote {chartFile.FullName}");
+            }
+
             Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
             {
                 ["apgr"] = Math.Round(RoutingMetrics.Apgr(headCurve), 4),

@@ -3,7 +3,7 @@ using HybridAI.Cli.Data;
 
 namespace HybridAI.Cli.Commands;
 
-/// <summary>The command tree: <c>hybridai train …</c> and <c>hybridai eval …</c>.</summary>
+/// <summary>The command tree: <c>hybridai train …</c>, <c>hybridai eval …</c> and <c>hybridai calibrate</c>.</summary>
 public static class HybridAICommands
 {
     /// <summary>
@@ -16,7 +16,7 @@ public static class HybridAICommands
         {
             return await Build().Parse(args).InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false }, cancellationToken);
         }
-        catch (Exception e) when (e is DataFormatException or FileNotFoundException or InvalidDataException or ArgumentException or DirectoryNotFoundException)
+        catch (Exception e) when (e is DataFormatException or FileNotFoundException or InvalidDataException or ArgumentException or DirectoryNotFoundException or FormatException)
         {
             await Console.Error.WriteLineAsync($"error: {e.Message}");
             return 1;
@@ -32,6 +32,7 @@ public static class HybridAICommands
         var root = new RootCommand("hybridai: train and evaluate HybridAI's routing signals on your own data.");
         root.Subcommands.Add(TrainCommands.Create());
         root.Subcommands.Add(eval);
+        root.Subcommands.Add(CalibrateCommand.Create());
         return root;
     }
 }
