@@ -69,7 +69,7 @@ public sealed class ClientTests(HybridSuite suite) : IDisposable
         var marker = Routed.Marker();
         suite.Primary.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal)
             ? Testing.Upstreams.UpstreamReply.Chunked("Streamed ", "from ", "the ", "primary.")
-            : Fallthrough(r));
+            : suite.PrimaryReply(r));
         var chat = Client(_http, "hybrid-llm");
         var text = new StringBuilder();
 
@@ -176,10 +176,4 @@ public sealed class ClientTests(HybridSuite suite) : IDisposable
         Transport = new HttpClientPipelineTransport(http),
         RetryPolicy = new ClientRetryPolicy(0),
     }).GetChatClient(model);
-
-    private static Testing.Upstreams.UpstreamReply Fallthrough(Testing.Upstreams.RecordedRequest request) =>
-        Testing.Upstreams.ToolScript.Reply(request) is { } scripted ? scripted
-        : request.Body.Contains(HybridSuite.FailPrimaryMarker, StringComparison.Ordinal) ? Testing.Upstreams.UpstreamReply.Status(500, "primary is down")
-        : request.Body.Contains(HybridSuite.EchoMarker, StringComparison.Ordinal) ? Testing.Upstreams.UpstreamReply.WithText("Noted: " + HybridSuite.LastUserMessage(request))
-        : Testing.Upstreams.UpstreamReply.WithText(HybridSuite.PrimaryAnswer);
 }

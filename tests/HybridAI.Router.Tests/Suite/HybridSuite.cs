@@ -112,22 +112,32 @@ public sealed class HybridSuite : IAsyncLifetime
     /// <summary>Makes the primary slow for prompts with <see cref="SlowMarker"/> (shadow latency tests).</summary>
     public bool SlowPrimary { get; set; }
 
+    /// <summary>
+    /// The primary upstream's scripted behaviour. Tests that answer their own marker differently set a responder that
+    /// falls through to this one, so the suite's markers keep working for the tests running beside them.
+    /// </summary>
+    public UpstreamReply PrimaryReply(RecordedRequest r) =>
+        // A prompt scripting tool calls ([tools: …], see ToolScript) makes the primary's model call them turn by turn.
+        ToolScript.Reply(r) is { } scripted ? scripted
+        : r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
+        : r.Body.Contains(EchoMarker, StringComparison.Ordinal) ? UpstreamReply.WithText("Noted: " + LastUserMessage(r))
+        : r.Body.Contains(CostlyMarker, StringComparison.Ordinal) && CostlyPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithUsage(1000, 1000)
+        : r.Body.Contains(SlowMarker, StringComparison.Ordinal) && SlowPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithFirstTokenDelay(SlowDelay)
+        : UpstreamReply.WithText(PrimaryAnswer);
+
+    /// <summary>The backup upstream's behaviour: it also plays the shadow judge (a rubric prompt gets a verdict).</summary>
+    public static UpstreamReply BackupReply(RecordedRequest r) =>
+        r.Body.Contains("REFERENCE ANSWER:", StringComparison.Ordinal)
+            ? UpstreamReply.WithText(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"VERDICT: {JudgeParity}"))
+            : UpstreamReply.WithText("Answer from the backup model.");
+
     public async ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_root);
         Primary = await OpenAIUpstream.StartAsync();
         Backup = await OpenAIUpstream.StartAsync();
-        // A prompt scripting tool calls ([tools: …], see ToolScript) makes the primary's model call them turn by turn.
-        Primary.Respond(r => ToolScript.Reply(r) is { } scripted ? scripted
-            : r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
-            : r.Body.Contains(EchoMarker, StringComparison.Ordinal) ? UpstreamReply.WithText("Noted: " + LastUserMessage(r))
-            : r.Body.Contains(CostlyMarker, StringComparison.Ordinal) && CostlyPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithUsage(1000, 1000)
-            : r.Body.Contains(SlowMarker, StringComparison.Ordinal) && SlowPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithFirstTokenDelay(SlowDelay)
-            : UpstreamReply.WithText(PrimaryAnswer));
-        // The backup also plays the shadow judge: a rubric prompt gets a verdict.
-        Backup.Respond(r => r.Body.Contains("REFERENCE ANSWER:", StringComparison.Ordinal)
-            ? UpstreamReply.WithText(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"VERDICT: {JudgeParity}"))
-            : UpstreamReply.WithText("Answer from the backup model."));
+        Primary.Respond(PrimaryReply);
+        Backup.Respond(BackupReply);
         Redis = await RedisServer.StartNewAsync();
 
         var inference = Inference = Start(new LoopbackService<InferenceOptions>("slm-inference", new Dictionary<string, string?>

@@ -23,7 +23,7 @@ public sealed class RequestFeatureTests(HybridSuite suite) : IDisposable
         var marker = Routed.Marker();
         suite.Backup.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal)
             ? UpstreamReply.ToolCall("get_weather", """{"city":"Oslo"}""")
-            : UpstreamReply.WithText("Answer from the backup model."));
+            : HybridSuite.BackupReply(r));
         var chat = new OpenAIClient(new ApiKeyCredential("unused"), new OpenAIClientOptions
         {
             Endpoint = new Uri(_http.BaseAddress!, "v1/"),

@@ -43,7 +43,9 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
         var receipt = await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, ToolWorld.RequestId(result));
         var steps = ToolWorld.ToolSteps(receipt);
         Assert.Equal([("tool", OrderStatusMcpServer.GetOrderStatus, "ok"), ("tool", OrderStatusMcpServer.GetShippingEta, "ok")], steps.Select(s => (s.Kind, s.Name, s.Outcome)));
-        Assert.Equal("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(StatusArgs))), steps[0].Detail);
+        // The detail starts with the arguments' hash; under the recall PII profile it may go on to name redacted types
+        // (the tool's carrier name "ParcelCo" looks like a name to it).
+        Assert.StartsWith("sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(StatusArgs))), steps[0].Detail, StringComparison.Ordinal);
         Assert.Equal(3, receipt.GetProperty("steps").EnumerateArray().Count(s => s.GetProperty("kind").GetString() == "llm"));
         Assert.Equal("ok", receipt.GetProperty("outcome").GetString());
     }
