@@ -3,6 +3,7 @@ using HybridAI.Governance.Admin;
 using HybridAI.Governance.Budgets;
 using HybridAI.Governance.Calibration;
 using HybridAI.Governance.OperatorConsole;
+using HybridAI.Governance.OperatorConsole.Quality;
 using HybridAI.Governance.Grpc;
 using HybridAI.Governance.Ledger;
 using HybridAI.Governance.Policies;
@@ -69,11 +70,15 @@ public static class Extensions
         services.AddHostedService<PolicyRefresher>();
         services.AddValidatedOptions<CalibrationOptions>();
         services.TryAddSingleton<InMemoryCalibrationSampleSource>();
-        services.TryAddSingleton<ICalibrationSampleSource>(sp => sp.GetRequiredService<InMemoryCalibrationSampleSource>());
+        services.TryAddSingleton<QualityCalibrationSampleSource>();
+        services.TryAddSingleton<ICalibrationSampleSource>(sp => new CalibrationSampleSources(
+            [sp.GetRequiredService<QualityCalibrationSampleSource>(), sp.GetRequiredService<InMemoryCalibrationSampleSource>()]));
         services.AddSingleton<ICalibrationProposalStore, SqliteCalibrationProposalStore>();
         services.AddSingleton<CalibrationService>();
         services.AddSingleton<CalibrationJob>();
         services.AddHostedService(sp => sp.GetRequiredService<CalibrationJob>());
+        // Before AddConsole, whose placeholder (NoCalibrationInsights) only fills an empty slot.
+        services.AddSingleton<ICalibrationInsights, CalibrationInsightsService>();
         services.AddConsole();
 
         if (builder.Configuration.GetSection($"{GovernanceOptions.SectionName}:Targets")[nameof(TargetCatalogueOptions.LlmProxyAddress)] is { Length: > 0 } address)

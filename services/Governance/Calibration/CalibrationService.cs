@@ -21,6 +21,12 @@ public sealed class CalibrationService(
     public const string AutoApplyActor = "calibration:auto-apply";
     public const int MaxList = 200;
 
+    /// <summary>How an approval is attributed in the policy version's <c>updated_by</c>: <c>actor (calibration proposal id)</c>.</summary>
+    public const string ApprovalMarker = " (calibration proposal ";
+
+    /// <summary>How a rollback is attributed: <c>actor (threshold rollback to those of version n)</c>.</summary>
+    public const string RollbackMarker = " (threshold rollback to those of version ";
+
     /// <summary>
     /// Computes a proposal for the tenant from the samples of the configured window, stores it (superseding pending
     /// ones) and applies it when the tenant's policy says <c>auto_apply</c>. <paramref name="id"/> makes scheduled runs
@@ -147,7 +153,7 @@ public sealed class CalibrationService(
         var updated = policy.Clone();
         updated.Thresholds = ThresholdMapping.Merge(policy.Thresholds, proposal.Proposed);
         var stored = await policies.PutAsync(new PutPolicyRequest { Policy = updated, ExpectedVersion = policy.Version },
-            $"{actor} (calibration proposal {id})", cancellationToken);
+            $"{actor}{ApprovalMarker}{id})", cancellationToken);
         await store.DecideAsync(tenantId, id, ProposalState.Approved, actor, clock.GetUtcNow(), stored.Version, cancellationToken);
         return stored;
     }
@@ -178,7 +184,7 @@ public sealed class CalibrationService(
         var updated = current.Clone();
         updated.Thresholds = previous.Thresholds?.Clone() ?? new RoutingThresholds();
         return await policies.PutAsync(new PutPolicyRequest { Policy = updated, ExpectedVersion = current.Version },
-            $"{actor} (threshold rollback to those of version {previous.Version})", cancellationToken);
+            $"{actor}{RollbackMarker}{previous.Version})", cancellationToken);
     }
 
     private async Task<CalibrationProposal> RequirePendingAsync(string tenantId, string id, CancellationToken cancellationToken)

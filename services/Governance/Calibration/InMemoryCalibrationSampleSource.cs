@@ -4,8 +4,8 @@ using HybridAI.Quality.Calibration;
 namespace HybridAI.Governance.Calibration;
 
 /// <summary>
-/// Samples held in memory, per tenant, bounded (oldest dropped first). The default source until the quality data store
-/// (feedback and shadow evaluation) provides one; tests and simulations feed it directly.
+/// Samples held in memory, per tenant, bounded (oldest dropped first), read alongside the quality store's
+/// (<see cref="CalibrationSampleSources"/>). Nothing adds to it in production; tests and simulations feed it directly.
 /// </summary>
 public sealed class InMemoryCalibrationSampleSource : ICalibrationSampleSource
 {

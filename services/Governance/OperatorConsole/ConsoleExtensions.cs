@@ -22,7 +22,7 @@ public static class ConsoleExtensions
         services.AddSingleton<ConsoleMetrics>();
         services.AddSingleton<QualityConsoleService>();
         services.AddSingleton<QualityMetrics>();
-        // The calibration engine replaces this with its own (the quality view's "Thresholds and calibration" section).
+        // Governance registers Calibration.CalibrationInsightsService first; this fills the slot for hosts without it.
         services.TryAddSingleton<ICalibrationInsights, NoCalibrationInsights>();
         services.AddSingleton<ConsoleMetricsRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<ConsoleMetricsRefresher>());

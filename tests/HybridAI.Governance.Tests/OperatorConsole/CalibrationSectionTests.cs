@@ -39,7 +39,7 @@ public sealed class CalibrationSectionTests : IDisposable
         Assert.Contains("Target: &gt;= 95 % parity at minimum cost.", page, StringComparison.Ordinal);
         Assert.Contains("""<tr data-threshold="needs-llm"><td>needs-llm</td><td class="num">0.42</td></tr>""", page, StringComparison.Ordinal);
         Assert.Contains("<td>applied</td><td>admin</td>", page, StringComparison.Ordinal);
-        Assert.Contains("""data-series="parity" data-x="0.42 (in force)" data-value="96" """, page, StringComparison.Ordinal);
+        Assert.Contains("""data-series="parity" data-x="0.42 (chosen)" data-value="96" """, page, StringComparison.Ordinal);
         Assert.Contains("choose a tenant", allTenants, StringComparison.Ordinal);
         Assert.DoesNotContain("chart-cost-quality", allTenants, StringComparison.Ordinal);
     }

@@ -20,7 +20,7 @@ internal static class CalibrationSection
         }
         else if (insights is null)
         {
-            body.Append(CultureInfo.InvariantCulture, $"""<p class="note" id="calibration-state">No calibration for tenant {Layout.Esc(tenant)} yet: run <code>hybridai calibrate</code> once it has feedback or shadow results.</p>""");
+            body.Append(CultureInfo.InvariantCulture, $"""<p class="note" id="calibration-state">No calibration for tenant {Layout.Esc(tenant)} yet: set <code>calibration.target</code> in its policy; proposals are computed from its feedback and shadow results (or try <code>hybridai calibrate</code> on a file).</p>""");
         }
         else
         {
@@ -39,7 +39,7 @@ internal static class CalibrationSection
             }
 
             body.Append("</tbody></table>");
-            var labels = insights.Curve.Select(p => p.Chosen ? $"{p.Label} (in force)" : p.Label).ToList();
+            var labels = insights.Curve.Select(p => p.Chosen ? $"{p.Label} (chosen)" : p.Label).ToList();
             body.Append(Charts.Charts.Lines("chart-cost-quality", "Predicted parity and LLM share by setting, cheapest first", labels,
             [
                 new Series("parity", "#2e86de", insights.Curve.Select(p => p.Parity * 100).ToList()),

@@ -3,8 +3,8 @@ namespace HybridAI.Governance.OperatorConsole.Quality;
 /// <summary>
 /// The extension point of the quality view for threshold calibration: the tenant's routing thresholds with their history
 /// and the predicted cost/quality curve they were chosen from. The console renders whatever this returns in its
-/// "Thresholds and calibration" section (<see cref="Pages.CalibrationSection"/>); the calibration engine registers its
-/// implementation in place of <see cref="NoCalibrationInsights"/>.
+/// "Thresholds and calibration" section (<see cref="Pages.CalibrationSection"/>); governance registers
+/// <c>Calibration.CalibrationInsightsService</c> in place of <see cref="NoCalibrationInsights"/>.
 /// </summary>
 public interface ICalibrationInsights
 {
@@ -27,7 +27,7 @@ public sealed record ThresholdValue(string Name, double Value);
 
 public sealed record ThresholdChange(DateTimeOffset Time, string Name, double? From, double To, string Status, string Actor);
 
-/// <summary>One setting on the curve: its cost per 1,000 requests, its parity with the LLM tier and its LLM share; <see cref="Chosen"/> marks the one in force.</summary>
+/// <summary>One setting on the curve: its cost per 1,000 requests (USD), its parity with the LLM tier and its LLM share; <see cref="Chosen"/> marks the one the calibration chose.</summary>
 public sealed record CostQualityPoint(string Label, double CostPer1kUsd, double Parity, double LlmShare, bool Chosen);
 
 /// <summary>No calibration engine is installed: the section says so and how to calibrate.</summary>
