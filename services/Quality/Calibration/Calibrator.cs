@@ -95,7 +95,10 @@ public static class Calibrator
                 accumulator.Move(ordered[i].Sample, signal);
             }
 
-            var threshold = i < ordered.Count ? (value + ordered[i].Value) / 2 : below ? max : min;
+            // The last cut sits just past the highest observed value, not at the end of the signal's range: samples
+            // only say how SLM answers did where traffic was observed, so a proposal never loosens a threshold beyond it.
+            var threshold = i < ordered.Count ? (value + ordered[i].Value) / 2
+                : below ? Math.Min(max, Math.BitIncrement(value)) : Math.Max(min, Math.BitDecrement(value));
             if (i < ordered.Count || signal.RoutesToSlm(value, threshold))
             {
                 points.Add(accumulator.Point(threshold, settings.Z));
