@@ -113,23 +113,7 @@ public sealed class CalibrateCommandTests : IDisposable
 
     private static string ShippedHead => Path.Combine(SharedDatasets.RepositoryRoot(), "services", "SlmInference", "heads", "needs-llm.head.json");
 
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var original = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(output);
-        try
-        {
-            var code = await HybridAICommands.RunAsync(args, TestContext.Current.CancellationToken);
-            return (code, output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original.Out);
-            Console.SetError(original.Error);
-        }
-    }
+    private static Task<(int Code, string Output)> RunAsync(params string[] args) => CliConsole.RunAsync(args);
 
     public void Dispose() => _dir.Delete(recursive: true);
 }

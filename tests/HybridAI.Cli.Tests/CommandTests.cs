@@ -1,5 +1,4 @@
 using System.Text.Json;
-using HybridAI.Cli.Commands;
 using HybridAI.SlmInference.Core.Heads;
 using HybridAI.SlmInference.Core.Models;
 using HybridAI.SlmInference.Core.Runtime;
@@ -159,26 +158,8 @@ public sealed class CommandTests : IDisposable
         Assert.Equal(0.3333, figures.GetProperty("recall_texts_flagged").GetDouble());
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(params string[] args)
-    {
-        var original = (Console.Out, Console.Error);
-        using var output = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(output);
-        try
-        {
-            var code = await HybridAICommands.RunAsync(args, TestContext.Current.CancellationToken);
-            return (code, output.ToString());
-        }
-        finally
-        {
-            Console.SetOut(original.Out);
-            Console.SetError(original.Error);
-        }
-    }
+    private static Task<(int Code, string Output)> RunAsync(params string[] args) => CliConsole.RunAsync(args);
 
     public void Dispose() => _dir.Delete(recursive: true);
 }
 
-[CollectionDefinition(nameof(ConsoleCollection), DisableParallelization = true)]
-public sealed class ConsoleCollection;
