@@ -103,43 +103,29 @@ public static class ConsoleEndpoints
 
     private static async Task<IResult> PageAsync(HttpContext c, ConsoleService console)
     {
-        var range = c.Request.Query["range"].ToString();
-        ConsoleQuery query;
-        string? error = null;
-        try
-        {
-            query = Query(c, console, "range", "bucket", "tenant");
-        }
-        catch (ValidationFailedException e)
-        {
-            // A bad filter shows the default view with the reason, rather than an error page.
-            error = e.Message;
-            query = console.Query(null, null, null, null, null);
-            range = "";
-        }
-
+        var (query, range, error) = PageQuery(c, console);
         var overview = await console.OverviewAsync(query, c.RequestAborted);
         var receipts = await console.LatestReceiptsAsync(query.Tenant, 25, c.RequestAborted);
         return Layout.Html(DashboardPage.Render(overview, receipts, range.Length == 0 ? "24h" : range, error), error is null ? 200 : 400);
     }
 
-    private static async Task<IResult> QualityPageAsync(
-        HttpContext c, ConsoleService console, QualityConsoleService quality, ICalibrationInsights calibration)
+    /// <summary>A page's filters; a bad filter shows the default view with the reason, rather than an error page.</summary>
+    private static (ConsoleQuery Query, string Range, string? Error) PageQuery(HttpContext c, ConsoleService console)
     {
-        var range = c.Request.Query["range"].ToString();
-        ConsoleQuery query;
-        string? error = null;
         try
         {
-            query = Query(c, console, "range", "bucket", "tenant");
+            return (Query(c, console, "range", "bucket", "tenant"), c.Request.Query["range"].ToString(), null);
         }
         catch (ValidationFailedException e)
         {
-            error = e.Message;
-            query = console.Query(null, null, null, null, null);
-            range = "";
+            return (console.Query(null, null, null, null, null), "", e.Message);
         }
+    }
 
+    private static async Task<IResult> QualityPageAsync(
+        HttpContext c, ConsoleService console, QualityConsoleService quality, ICalibrationInsights calibration)
+    {
+        var (query, range, error) = PageQuery(c, console);
         var overview = await quality.OverviewAsync(query, c.RequestAborted);
         var insights = query.Tenant.Length == 0 ? null : await calibration.GetAsync(query.Tenant, c.RequestAborted);
         return Layout.Html(QualityPage.Render(overview, insights, range.Length == 0 ? "24h" : range, error), error is null ? 200 : 400);

@@ -2,7 +2,6 @@ using System.Runtime.InteropServices;
 using HybridAI.Contracts;
 using HybridAI.Router.OpenAi;
 using HybridAI.Router.Pipeline;
-using HybridAI.Router.Policy;
 
 namespace HybridAI.Router.Http;
 
@@ -78,19 +77,9 @@ public static class LocalEndpoints
         }
 
         var (findings, dataClass, redacted) = ctx.RequestServices.GetRequiredService<LocalCapabilities>().Extract(dto.Text, dto.Redact);
-        await ctx.Response.WriteAsJsonAsync(new ExtractResponseDto
-        {
-            Findings = [.. findings.Select(f => new FindingDto
-            {
-                Type = f.Type,
-                Start = f.Start,
-                End = f.End,
-                Score = f.Score,
-                Placeholder = f.Placeholder.Length > 0 ? f.Placeholder : null,
-            })],
-            DataClass = DataClasses.Name(dataClass),
-            RedactedText = redacted,
-        }, OpenAiJsonContext.Default.ExtractResponseDto, "application/json", ctx.RequestAborted);
+        await ctx.Response.WriteAsJsonAsync(
+            ExtractResponseDto.From(findings, dataClass, redacted),
+            OpenAiJsonContext.Default.ExtractResponseDto, "application/json", ctx.RequestAborted);
     });
 
     private static Requests.Caller Admit(HttpContext context)

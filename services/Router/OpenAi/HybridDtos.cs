@@ -1,4 +1,6 @@
 using System.Text.Json.Serialization;
+using HybridAI.Contracts.Common.V1;
+using HybridAI.Router.Policy;
 
 namespace HybridAI.Router.OpenAi;
 
@@ -105,6 +107,21 @@ public sealed class ExtractResponseDto
     public required string DataClass { get; init; }
 
     public string? RedactedText { get; init; }
+
+    /// <summary>The wire shape of an extraction (HTTP <c>/v1/hybrid/extract</c> and the MCP <c>extract</c> tool).</summary>
+    public static ExtractResponseDto From(IReadOnlyList<PiiFinding> findings, DataClass dataClass, string? redacted) => new()
+    {
+        Findings = [.. findings.Select(f => new FindingDto
+        {
+            Type = f.Type,
+            Start = f.Start,
+            End = f.End,
+            Score = f.Score,
+            Placeholder = f.Placeholder.Length > 0 ? f.Placeholder : null,
+        })],
+        DataClass = DataClasses.Name(dataClass),
+        RedactedText = redacted,
+    };
 }
 
 /// <summary>An error event inside a stream that already started (OpenAI's shape).</summary>

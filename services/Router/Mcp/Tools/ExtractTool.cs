@@ -1,6 +1,5 @@
 using HybridAI.Router.OpenAi;
 using HybridAI.Router.Pipeline;
-using HybridAI.Router.Policy;
 using HybridAI.Router.Requests;
 using ModelContextProtocol.Protocol;
 
@@ -31,18 +30,6 @@ public sealed class ExtractTool(IHttpContextAccessor http, McpTelemetry telemetr
         var redact = arguments.Flag("redact") ?? false;
         arguments.ThrowIfInvalid();
         var (findings, dataClass, redacted) = local.Extract(text!, redact);
-        return Task.FromResult(ToolResults.Success(new ExtractResponseDto
-        {
-            Findings = [.. findings.Select(f => new FindingDto
-            {
-                Type = f.Type,
-                Start = f.Start,
-                End = f.End,
-                Score = f.Score,
-                Placeholder = f.Placeholder.Length > 0 ? f.Placeholder : null,
-            })],
-            DataClass = DataClasses.Name(dataClass),
-            RedactedText = redacted,
-        }, McpJsonContext.Default.ExtractResponseDto));
+        return Task.FromResult(ToolResults.Success(ExtractResponseDto.From(findings, dataClass, redacted), McpJsonContext.Default.ExtractResponseDto));
     }
 }
