@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.Core;
 using HybridAI.Contracts.Governance.V1;
+using HybridAI.Governance.Tenants;
 using Microsoft.Data.Sqlite;
 
 namespace HybridAI.Governance.Tests.Api;
@@ -24,11 +25,13 @@ public sealed class TenantAndKeyTests : IDisposable
         var listed = await (await _host.Admin.GetAsync(new Uri("/admin/tenants/acme/keys", UriKind.Relative), Ct)).Content.ReadAsStringAsync(Ct);
         Assert.Contains(keyId, listed, StringComparison.Ordinal);
         Assert.DoesNotContain(key, listed, StringComparison.Ordinal);
-        Assert.DoesNotContain(key.Split('_')[2], listed, StringComparison.Ordinal);
+        // The secret is everything after "hai_<lookup>_": base64url, so it may itself hold '_'.
+        var secret = key[(ApiKeys.Prefix.Length + ApiKeys.LookupLength + 1)..];
+        Assert.DoesNotContain(secret, listed, StringComparison.Ordinal);
         var database = await File.ReadAllBytesAsync(Path.Combine(_host.DataPath, "governance.db"), Ct);
         var wal = Path.Combine(_host.DataPath, "governance.db-wal");
         var bytes = database.Concat(File.Exists(wal) ? await ReadSharedAsync(wal) : []).ToArray();
-        Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(key.Split('_')[2])));
+        Assert.Equal(-1, bytes.AsSpan().IndexOf(System.Text.Encoding.UTF8.GetBytes(secret)));
     }
 
     [Fact]
