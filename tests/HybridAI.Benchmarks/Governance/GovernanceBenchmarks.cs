@@ -25,12 +25,12 @@ public sealed class GovernanceBenchmarks : IBenchmarkSuite
     public async Task<BenchmarkSection> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         var md = new StringBuilder();
-        var loadBefore = Load();
+        var loadBefore = MachineLoad.Averages();
         await EscrowAsync(context, md, cancellationToken);
         await LedgerAppendAsync(context, md, cancellationToken);
         await VerifyAsync(context, md, cancellationToken);
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"Machine load (1/5/15-min load average) before: {loadBefore}; after: {Load()}. Other helpers build on the same 2 cores, so absolute figures vary between runs; the ratios to the baselines measured in the same run are the stable result.");
+            $"Machine load (1/5/15-min load average) before: {loadBefore}; after: {MachineLoad.Averages()}. Other helpers build on the same 2 cores, so absolute figures vary between runs; the ratios to the baselines measured in the same run are the stable result.");
         return new BenchmarkSection(md.ToString());
     }
 
@@ -201,7 +201,6 @@ public sealed class GovernanceBenchmarks : IBenchmarkSuite
             """);
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static string RedisVersion()
     {

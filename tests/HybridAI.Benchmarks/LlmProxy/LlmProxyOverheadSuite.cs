@@ -36,7 +36,7 @@ public sealed class LlmProxyOverheadSuite : IBenchmarkSuite
     public async Task<BenchmarkSection> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         var runs = context.Quick ? 2 : int.Parse(context.Option("--runs") ?? "5", CultureInfo.InvariantCulture);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.Averages();
 
         await using var upstream = await OpenAIUpstream.StartAsync(cancellationToken);
         upstream.RecordRequests = false;
@@ -140,7 +140,7 @@ public sealed class LlmProxyOverheadSuite : IBenchmarkSuite
             }
         }
 
-        return new BenchmarkSection(Report(results, runs, concurrencies, opsAt, loadBefore, LoadAverage()));
+        return new BenchmarkSection(Report(results, runs, concurrencies, opsAt, loadBefore, MachineLoad.Averages()));
     }
 
     private static string Report(Dictionary<(string Path, int Concurrency), List<LoadResult>> results, int runs, int[] concurrencies,
@@ -194,15 +194,4 @@ public sealed class LlmProxyOverheadSuite : IBenchmarkSuite
         }
     }
 
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
 }

@@ -25,7 +25,7 @@ public sealed class ConsoleBenchmarks : IBenchmarkSuite
     {
         var receipts = context.Quick ? 100_000 : 1_000_000;
         var iterations = context.Quick ? 5 : 15;
-        var load = Load();
+        var load = MachineLoad.Averages();
         var folder = Path.Combine(Path.GetTempPath(), "hybridai-bench", Guid.NewGuid().ToString("N"));
         try
         {
@@ -81,7 +81,7 @@ public sealed class ConsoleBenchmarks : IBenchmarkSuite
             md.AppendLine(CultureInfo.InvariantCulture, $"| metrics start-up (sum the whole ledger once) | whole ledger | {receipts:N0} | {catchUp:F0} | – |");
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"Machine load (1/5/15-min load average) before: {load}; after: {Load()}. Other helpers build on the same 2 cores; the ratios are the stable result.");
+                $"Machine load (1/5/15-min load average) before: {load}; after: {MachineLoad.Averages()}. Other helpers build on the same 2 cores; the ratios are the stable result.");
             return new BenchmarkSection(md.ToString());
         }
         finally
@@ -142,5 +142,4 @@ public sealed class ConsoleBenchmarks : IBenchmarkSuite
         return samples.Percentile(50);
     }
 
-    private static string Load() => File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 }

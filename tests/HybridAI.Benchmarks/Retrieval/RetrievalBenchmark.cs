@@ -20,7 +20,7 @@ public sealed class RetrievalBenchmark : IBenchmarkSuite
     public async Task<BenchmarkSection> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var loadBefore = LoadAverage();
+        var loadBefore = MachineLoad.Averages();
         await using var inference = await ServiceProcess.StartAsync(new Dictionary<string, string> { ["Inference:Device"] = "cpu" }, cancellationToken);
         using var stack = new RetrievalStack(inference.GrpcAddress);
         // Exploration runs: --chunk-tokens 128 changes Chunking:MaxTokens, --vector-weight 0.3 the configured fusion weight.
@@ -48,7 +48,7 @@ public sealed class RetrievalBenchmark : IBenchmarkSuite
             Console.WriteLine($"round {round + 1}: vector p50 {scale[^1].Vector.Percentile(50):F2} ms");
         }
 
-        return new BenchmarkSection(Report(covid, faq, scale, loadBefore, LoadAverage()));
+        return new BenchmarkSection(Report(covid, faq, scale, loadBefore, MachineLoad.Averages()));
     }
 
     private static string Report(CovidQaEvaluation.Result covid, FaqEvaluation.Result faq, List<ScaleEvaluation.Result> scale, string loadBefore, string loadAfter)
@@ -137,6 +137,4 @@ public sealed class RetrievalBenchmark : IBenchmarkSuite
         return text.ToString();
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }

@@ -20,16 +20,4 @@ internal static class BenchStats
         return string.Create(CultureInfo.InvariantCulture, $"{Median(p99):0.00} ({p99.Min():0.00}–{p99.Max():0.00})");
     }
 
-    /// <summary>1/5/15-minute load averages, so a reader can tell a loaded run.</summary>
-    public static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
 }

@@ -31,7 +31,7 @@ public sealed class MtBenchRoutingSuite : IBenchmarkSuite
     public async Task<BenchmarkSection> RunAsync(BenchmarkContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var loadBefore = BenchStats.LoadAverage();
+        var loadBefore = MachineLoad.Averages();
         var questions = MtBenchQuestion.Load();
         if (context.Quick)
         {

@@ -29,7 +29,7 @@ public sealed class RouterOverheadSuite : IBenchmarkSuite
     {
         ArgumentNullException.ThrowIfNull(context);
         var runs = context.Quick ? 1 : int.Parse(context.Option("--runs") ?? "3", CultureInfo.InvariantCulture);
-        var loadBefore = BenchStats.LoadAverage();
+        var loadBefore = MachineLoad.Averages();
 
         // The response cache is off: with one prompt repeated, every request after the first would be a cache hit.
         // --set Key=Value (repeatable) adds router settings, e.g. to measure with budgets off.
@@ -108,7 +108,7 @@ public sealed class RouterOverheadSuite : IBenchmarkSuite
             return new BenchmarkSection($"Partial run (--paths {context.Option("--paths")}); see the log above.");
         }
 
-        return new BenchmarkSection(Report(results, routes, runs, concurrencies, opsAt, loadBefore, BenchStats.LoadAverage()));
+        return new BenchmarkSection(Report(results, routes, runs, concurrencies, opsAt, loadBefore, MachineLoad.Averages()));
     }
 
     private static string Body(string model) =>

@@ -80,7 +80,7 @@ public sealed class SignalsBenchmark : IBenchmarkSuite
         }
 
         text.AppendLine();
-        text.AppendLine($"Single caller, one request at a time, {Environment.ProcessorCount} ONNX Runtime threads; load average before the run: {LoadAverage()}.");
+        text.AppendLine($"Single caller, one request at a time, {Environment.ProcessorCount} ONNX Runtime threads; load average before the run: {MachineLoad.Averages()}.");
         return Task.FromResult(new BenchmarkSection(text.ToString()));
     }
 
@@ -106,6 +106,4 @@ public sealed class SignalsBenchmark : IBenchmarkSuite
         return Stopwatch.GetElapsedTime(start).TotalMilliseconds;
     }
 
-    private static string LoadAverage() =>
-        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
 }
