@@ -13,6 +13,9 @@ public sealed class NameAndAddressTests
     [InlineData("The form says Zyxar said the parcel never came", "Zyxar")]
     [InlineData("Quorlith, can I please get my statement?", "Quorlith")]
     [InlineData("I want to remove my kid Zyxa from the account", "Zyxa")]
+    [InlineData("i already sent quorlith the invoice", "quorlith")]
+    [InlineData("please give zyxa her refund today", "zyxa")]
+    [InlineData("Yesterday I handed Quorlith the keys", "Quorlith")]
     public void FindsNamesInNoListFromContextAndShape(string text, string expected) => AssertFinds(Precise, text, PiiEntityTypes.Person, expected);
 
     [Theory]
@@ -30,6 +33,8 @@ public sealed class NameAndAddressTests
     [InlineData("I'm so happy you're here, and I'd like more")]
     [InlineData("Python is great for scripting and SQL for queries")]
     [InlineData("Will the transfer arrive before May?")]
+    [InlineData("I gave everyone the keys and sent them a message")]
+    [InlineData("show me the money, tell him the code, pay online the fee")]
     public void OrdinaryCapitalisedWordsAreNotNames(string text) => AssertNone(Precise, text, PiiEntityTypes.Person);
 
     [Theory]

@@ -99,6 +99,34 @@ internal static class PersonContext
     public static bool SubjectVerbAfter(string text, List<TextWord> words, int last) =>
         last + 1 < words.Count && words[last].AdjacentTo(text, words[last + 1]) && SubjectVerbs.Contains(words[last + 1].In(text).ToString());
 
+    // Verbs that take a person as indirect object ("had given quorlith his address", "told priya the code").
+    private static readonly HashSet<string> DitransitiveVerbs = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "give", "gives", "gave", "given", "giving", "send", "sends", "sent", "sending", "tell", "tells", "told", "telling",
+        "show", "shows", "showed", "shown", "hand", "hands", "handed", "offer", "offers", "offered", "pay", "pays", "paid",
+        "owe", "owes", "owed", "lend", "lends", "lent", "email", "emailed", "text", "texted", "bring", "brought", "promise",
+        "promised", "teach", "taught", "forward", "forwarded", "mail", "mailed", "message", "messaged",
+    };
+
+    // What opens the direct object after the indirect one: a determiner or possessive ("his address", "the keys").
+    private static readonly HashSet<string> ObjectOpeners = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "his", "her", "their", "my", "your", "our", "its", "the", "a", "an", "some", "this", "that", "these", "those",
+    };
+
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> DitransitiveLookup = DitransitiveVerbs.GetAlternateLookup<ReadOnlySpan<char>>();
+    private static readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> ObjectOpenerLookup = ObjectOpeners.GetAlternateLookup<ReadOnlySpan<char>>();
+
+    /// <summary>
+    /// Word <paramref name="i"/> stands alone where a person is the indirect object: between a verb of giving or telling
+    /// and a determiner that opens the thing given ("had given quorlith his address"). An ordinary word seldom fits
+    /// there ("gave everyone the", "sent them a" are English or stopwords, which callers exclude).
+    /// </summary>
+    public static bool IndirectObject(string text, List<TextWord> words, int i) =>
+        i > 0 && i + 1 < words.Count
+        && words[i - 1].AdjacentTo(text, words[i]) && words[i].AdjacentTo(text, words[i + 1])
+        && DitransitiveLookup.Contains(words[i - 1].In(text)) && ObjectOpenerLookup.Contains(words[i + 1].In(text));
+
     private static readonly HashSet<string> PlacePrepositions = new(StringComparer.OrdinalIgnoreCase) { "in", "near", "around", "outside", "across" };
 
     /// <summary>A preposition of place comes right before word <paramref name="i"/>.</summary>

@@ -101,6 +101,13 @@ public sealed class PersonRecognizer : IPiiRecognizer
                 return i;
             }
 
+            // A word that is no English word, in a person's slot: "had given quorlith his address".
+            if (!w.English && word.Length >= 3 && char.IsLetter(text[word.Start]) && PersonContext.IndirectObject(text, words, i))
+            {
+                Add(findings, text, word.Start, word.End, 0.6);
+                return i;
+            }
+
             if ((w.ListedName && w.Given && word.Length >= 4) || projectName)
             {
                 var lowerEnd = Run(text, words, i, allowLowerCase: true);
@@ -144,7 +151,8 @@ public sealed class PersonRecognizer : IPiiRecognizer
             return end;
         }
 
-        var context = PersonContext.After(text, words, end) || PersonContext.Vocative(text, words, i, end);
+        var context = PersonContext.After(text, words, end) || PersonContext.Vocative(text, words, i, end)
+            || (count == 1 && PersonContext.IndirectObject(text, words, i));
         if (w.ListedName)
         {
             // "in Paris", "in Monroe": one word after a preposition of place is a town as often as a person.

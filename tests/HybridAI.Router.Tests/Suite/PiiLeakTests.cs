@@ -18,15 +18,13 @@ public sealed class PiiLeakTests(HybridSuite suite)
         ["PERSON", "ADDRESS", "STREET_ADDRESS", "EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS", "PHONE_NUMBER", "DOMAIN_NAME", "URL", "ZIP"];
 
     /// <summary>
-    /// The exact residue. Under redact, one value of a detected type reaches the upstream: "shamhan", a lower-case name
-    /// in no list and with no context ("john had given shamhan his address"); docs/signals.md says so. Under local-only
-    /// none does, because any finding in the text ("john") keeps the whole request local. Other labelled values that
-    /// reach it are places, organisations, titles ("Mr.") and times.
+    /// Under redact and under local-only, no value of a detected type reaches the upstream. Labelled values that do are
+    /// places, organisations, titles ("Mr.") and times, held to an exact count.
     /// </summary>
     [Theory]
-    [InlineData(HybridSuite.TenantA, "PERSON 'shamhan'", 12)]
-    [InlineData(HybridSuite.LocalOnlyTenant, "", 2)]
-    public async Task NoPiiValueFromThePresidioSetReachesTheExternalUpstream(string tenant, string knownResidue, int otherLeakBound)
+    [InlineData(HybridSuite.TenantA, 12)]
+    [InlineData(HybridSuite.LocalOnlyTenant, 2)]
+    public async Task NoPiiValueFromThePresidioSetReachesTheExternalUpstream(string tenant, int otherLeakBound)
     {
         using var http = suite.RouterClient(tenant);
         using var document = JsonDocument.Parse(await File.ReadAllTextAsync(SharedDatasets.File("pii/presidio_generated_small.json"), TestContext.Current.CancellationToken));
@@ -66,7 +64,7 @@ public sealed class PiiLeakTests(HybridSuite suite)
         }
 
         Assert.True(unattributed.Count == 0, $"{unattributed.Count} answered samples are not in the upstream's records:\n{string.Join("\n", unattributed.Take(5))}");
-        Assert.True(string.Join("; ", leaks) == knownResidue, $"{leaks.Count} PII values reached the upstream (known: {knownResidue}):\n{string.Join("\n", leaks)}");
+        Assert.True(leaks.Count == 0, $"{leaks.Count} PII values reached the upstream:\n{string.Join("\n", leaks)}");
         // Places, organisations, titles and times are not personal data by HybridAI's policy; suspected names catch
         // most of them anyway. This bound is exact, so a change either way is seen.
         Assert.True(otherLeaks.Count == otherLeakBound, $"{otherLeaks.Count} other labelled values reached the upstream (bound {otherLeakBound}):\n{string.Join("\n", otherLeaks)}");
