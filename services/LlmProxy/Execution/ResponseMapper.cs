@@ -17,6 +17,7 @@ internal static class ResponseMapper
                 Id = call.CallId,
                 Name = call.Name,
                 ArgumentsJson = MessageMapper.SerializeArguments(call.Arguments),
+                ArgumentsError = MessageMapper.ArgumentsError(call),
             });
         }
 

@@ -69,7 +69,14 @@ internal sealed class StreamRelay
                         _toolIndex[call.CallId] = index;
                     }
 
-                    delta.ToolCalls.Add(new Proto.ToolCallDelta { Index = index, Id = call.CallId, Name = call.Name, ArgumentsFragment = arguments });
+                    delta.ToolCalls.Add(new Proto.ToolCallDelta
+                    {
+                        Index = index,
+                        Id = call.CallId,
+                        Name = call.Name,
+                        ArgumentsFragment = arguments,
+                        ArgumentsError = MessageMapper.ArgumentsError(call),
+                    });
                     _toolCalls.Append(call.Name).Append(arguments);
                     break;
                 case UsageContent usage:

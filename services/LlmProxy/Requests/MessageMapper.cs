@@ -41,6 +41,23 @@ internal static class MessageMapper
             ? []
             : JsonSerializer.Deserialize<Dictionary<string, object?>>(json, AIJsonUtilities.DefaultOptions) ?? [];
 
+    /// <summary>
+    /// Why a call's arguments could not be read, or "" when they could. Microsoft.Extensions.AI parses the model's
+    /// argument text and keeps only the failure (<see cref="FunctionCallContent.Exception"/>), so the text itself is gone;
+    /// the reason lets the tool loop tell the model its arguments were not JSON rather than that fields are missing.
+    /// </summary>
+    public static string ArgumentsError(FunctionCallContent call)
+    {
+        if (call.Exception is not { } e)
+        {
+            return "";
+        }
+
+        var reason = (e.InnerException ?? e).Message;
+        var path = reason.IndexOf(" Path:", StringComparison.Ordinal);
+        return path > 0 ? reason[..path] : reason;
+    }
+
     public static string SerializeArguments(IDictionary<string, object?>? arguments) =>
         arguments is null ? "{}" : JsonSerializer.Serialize(arguments, AIJsonUtilities.DefaultOptions.GetTypeInfo(typeof(IDictionary<string, object?>)));
 

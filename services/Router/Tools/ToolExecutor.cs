@@ -56,6 +56,13 @@ public sealed partial class ToolExecutor(ToolResultPrivacy privacy, IOptions<Too
                 : (ToolErrors.Json($"There is no tool named '{call.Name}'. Available tools: {string.Join(", ", tools.Server.Keys.Order(StringComparer.Ordinal))}."), "unknown_tool", "tool", "");
         }
 
+        if (call.ArgumentsError.Length > 0)
+        {
+            // llm-proxy could not read the model's arguments (its client keeps only why).
+            return (ToolErrors.Json($"The arguments are not valid JSON ({Clip(call.ArgumentsError, 200)}). Send a JSON object matching the tool's schema."),
+                "invalid_arguments", tool.StepKind, "");
+        }
+
         if (call.ArgumentsJson.Length > o.MaxArgumentChars)
         {
             return (ToolErrors.Json($"The arguments are {call.ArgumentsJson.Length} characters; at most {o.MaxArgumentChars} are accepted."), "invalid_arguments", tool.StepKind, "");

@@ -81,6 +81,25 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
     }
 
     [Fact]
+    public async Task TellsTheModelItsArgumentsWereNotJsonAndRunsNothing()
+    {
+        using var http = suite.RouterClient(ToolWorld.Shop);
+        var marker = Routed.Marker();
+        var callsBefore = world.Orders.Calls.Count;
+
+        // The scripted model sends `{order_id: A-1001}` as the arguments: not JSON.
+        var result = await ToolWorld.Chat(http).CompleteChatAsync(
+            [new UserChatMessage($"{marker} Where is order A-1001? [tools: get_order_status {{order_id: A-1001}}]")], ToolWorld.Auto(), Ct);
+
+        var answer = result.Value.Content[0].Text;
+        Assert.Contains("The arguments are not valid JSON (", answer, StringComparison.Ordinal);
+        Assert.DoesNotContain("schema", answer.Split("not valid JSON")[0], StringComparison.Ordinal);
+        Assert.Equal(callsBefore, world.Orders.Calls.Count);
+        var step = Assert.Single(ToolWorld.ToolSteps(await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, ToolWorld.RequestId(result))));
+        Assert.Equal((OrderStatusMcpServer.GetOrderStatus, "invalid_arguments"), (step.Name, step.Outcome));
+    }
+
+    [Fact]
     public async Task RedactsPersonalDataInAToolResultBeforeTheUpstreamSeesIt()
     {
         using var http = suite.RouterClient(ToolWorld.Shop);
