@@ -183,20 +183,9 @@ public sealed partial class RoutingPipeline
     private async Task StreamOnLlmAsync(RoutedRequest request, RepeatedField<ChatMessage> messages, IChatStreamWriter writer,
         Caching.CacheKey? key, CancellationToken cancellationToken)
     {
-        if (request.Call.Request.ToolMode == Tools.ToolLoop.Auto)
+        if (await toolLoop.PrepareAsync(request, cancellationToken) is { } tools)
         {
-            // The tool loop's turns are not streamed (their tool calls are the router's, not the client's): the answer is
-            // sent when the last turn completes.
-            var result = await CompleteOnLlmAsync(request, messages, cancellationToken);
-            await writer.BeginAsync(Id(request), request.ToDecision(), cancellationToken);
-            await writer.DeltaAsync(result.Message.Content, [.. result.Message.ToolCalls.Select((c, i) => new ToolCallDelta
-            {
-                Index = i,
-                Id = c.Id,
-                Name = c.Name,
-                ArgumentsFragment = c.ArgumentsJson,
-            })], cancellationToken);
-            await writer.EndAsync(result.FinishReason, request.Usage, request.ToDecision(), request.Citations, cancellationToken);
+            await StreamToolLoopAsync(request, messages, tools, writer, cancellationToken);
             return;
         }
 

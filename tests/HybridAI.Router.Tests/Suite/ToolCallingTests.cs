@@ -205,18 +205,67 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
         using var http = suite.RouterClient(ToolWorld.Shop);
         var marker = Routed.Marker();
         var text = new StringBuilder();
+        var textUpdates = 0;
+        var toolCallUpdates = 0;
+        string? id = null;
+        ChatFinishReason? finish = null;
 
         await foreach (var update in ToolWorld.Chat(http).CompleteChatStreamingAsync(
             [new UserChatMessage($"{marker} Status of A-4004? [tools: get_order_status {{\"order_id\":\"A-4004\"}}]")], ToolWorld.Auto(), Ct))
         {
+            id ??= update.CompletionId;
+            textUpdates += update.ContentUpdate.Count(p => p.Text.Length > 0);
+            toolCallUpdates += update.ToolCallUpdates.Count;
             foreach (var part in update.ContentUpdate)
             {
                 text.Append(part.Text);
             }
+
+            finish ??= update.FinishReason;
         }
 
         Assert.StartsWith(ToolScript.FinalPrefix, text.ToString(), StringComparison.Ordinal);
         Assert.Contains("\"order_id\":\"A-4004\"", text.ToString(), StringComparison.Ordinal);
+        // The last turn is streamed as the upstream sends it (word by word: "Tool ", "results: ", the JSON), not sent as
+        // one piece at the end; the router's own tool calls never reach the client.
+        Assert.True(textUpdates >= 3, $"{textUpdates} content updates");
+        Assert.Equal(0, toolCallUpdates);
+        Assert.Equal(ChatFinishReason.Stop, finish);
+        var turns = suite.Primary.Requests.Where(r => r.Body.Contains(marker, StringComparison.Ordinal)).ToList();
+        Assert.All(turns, t => Assert.True(t.Json.GetProperty("stream").GetBoolean()));
+        Assert.Equal(2, turns.Count);
+        var receipt = await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, id!["chatcmpl-".Length..]);
+        Assert.Equal(("tool", OrderStatusMcpServer.GetOrderStatus, "ok"), Assert.Single(ToolWorld.ToolSteps(receipt).Select(s => (s.Kind, s.Name, s.Outcome))));
+        Assert.Equal(2, receipt.GetProperty("steps").EnumerateArray().Count(s => s.GetProperty("kind").GetString() == "llm"));
+        Assert.Equal("ok", receipt.GetProperty("outcome").GetString());
+    }
+
+    [Fact]
+    public async Task StreamsACallOfTheClientsOwnToolFromTheServerSideLoop()
+    {
+        using var http = suite.RouterClient(ToolWorld.Shop);
+        var marker = Routed.Marker();
+        var options = ToolWorld.Auto();
+        options.Tools.Add(LookupWeather());
+        var arguments = new StringBuilder();
+        string? name = null;
+        ChatFinishReason? finish = null;
+
+        await foreach (var update in ToolWorld.Chat(http).CompleteChatStreamingAsync(
+            [new UserChatMessage($"{marker} Weather in Tromsø? [tools: lookup_weather {{\"city\":\"Tromsø\"}}]")], options, Ct))
+        {
+            foreach (var part in update.ToolCallUpdates)
+            {
+                name ??= part.FunctionName;
+                arguments.Append(part.FunctionArgumentsUpdate?.ToString());
+            }
+
+            finish ??= update.FinishReason;
+        }
+
+        Assert.Equal("lookup_weather", name);
+        Assert.Equal("Tromsø", System.Text.Json.JsonDocument.Parse(arguments.ToString()).RootElement.GetProperty("city").GetString());
+        Assert.Equal(ChatFinishReason.ToolCalls, finish);
     }
 
     private static ChatTool LookupWeather() => ChatTool.CreateFunctionTool("lookup_weather", "Current weather of a city.",
