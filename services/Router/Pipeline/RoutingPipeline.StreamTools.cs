@@ -140,8 +140,9 @@ public sealed partial class RoutingPipeline
             RecordAttempts(request, failure.Detail?.Attempts, Stopwatch.GetElapsedTime(started));
             if (failure.Detail is { Partial: true } partial)
             {
-                // Text of this turn reached the client: charge what llm-proxy accounted for it.
+                // Text of this turn reached the client: charge what llm-proxy accounted for it, on top of earlier turns.
                 await budget.SettleAsync(reservation, partial.CostMicros);
+                request.CostMicros += partial.CostMicros;
             }
 
             throw failure.ToRoutingException();

@@ -89,6 +89,9 @@ public sealed class ToolLoop(ToolRegistryCache registry, BuiltInTools builtIns, 
             usage.Estimated |= response.Usage?.Estimated ?? false;
             cost += response.CostMicros;
             attempts.AddRange(response.Attempts);
+            // Kept on the request after every turn, so a later turn's failure still receipts what the earlier ones cost.
+            request.Usage = new TokenUsage(usage);
+            request.CostMicros = cost;
             var message = response.Message ?? new ChatMessage { Role = "assistant" };
             if (message.ToolCalls.Count == 0 || step == o.MaxSteps || message.ToolCalls.Any(c => tools.Client.Contains(c.Name)))
             {

@@ -241,6 +241,77 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
     }
 
     [Fact]
+    public async Task AStreamedLoopCutInItsLastTurnEndsWithAnErrorAndReceiptsEveryTurnsCost()
+    {
+        using var http = suite.RouterClient(ToolWorld.Shop);
+        var marker = Routed.Marker();
+        // Turn 1 calls the tool (the script); turn 2, which has the tool's result, is cut after two words on both upstreams.
+        suite.Primary.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) && r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)
+            ? UpstreamReply.Cut(2) : suite.PrimaryReply(r));
+        suite.Backup.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) ? UpstreamReply.Cut(2) : HybridSuite.BackupReply(r));
+        try
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
+            {
+                Content = new StringContent(System.Text.Json.JsonSerializer.Serialize(new
+                {
+                    model = "hybrid-auto",
+                    stream = true,
+                    messages = new[] { new { role = "user", content = $"{marker} Status of A-5005? [tools: get_order_status {{\"order_id\":\"A-5005\"}}]" } },
+                    hybridai = new { tools = "auto" },
+                }), Encoding.UTF8, "application/json"),
+            };
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, Ct);
+            var body = await response.Content.ReadAsStringAsync(Ct);
+
+            Assert.Contains("\"content\":\"one \"", body, StringComparison.Ordinal);
+            Assert.Contains("\"error\"", body, StringComparison.Ordinal);
+            Assert.DoesNotContain("get_order_status", body, StringComparison.Ordinal);
+            var receipt = await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, response.Headers.GetValues("x-request-id").Single());
+            Assert.Equal(("tool", OrderStatusMcpServer.GetOrderStatus, "ok"), Assert.Single(ToolWorld.ToolSteps(receipt).Select(s => (s.Kind, s.Name, s.Outcome))));
+            Assert.NotEqual("ok", receipt.GetProperty("outcome").GetString());
+            // The first turn's cost (and the cut turn's, as llm-proxy accounted it) is on the receipt, not lost with the failure.
+            var cost = long.Parse(receipt.GetProperty("decision").GetProperty("cost_micros").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(cost > 0, receipt.ToString());
+        }
+        finally
+        {
+            suite.Primary.Respond(suite.PrimaryReply);
+            suite.Backup.Respond(HybridSuite.BackupReply);
+        }
+    }
+
+    [Fact]
+    public async Task ALoopWhoseLastTurnFailsStillReceiptsTheEarlierTurnsCost()
+    {
+        using var http = suite.RouterClient(ToolWorld.Shop);
+        var marker = Routed.Marker();
+        // Turn 1 calls the tool (the script); turn 2 fails on both upstreams before any text.
+        suite.Primary.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) && r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)
+            ? UpstreamReply.Status(500, "down") : suite.PrimaryReply(r));
+        suite.Backup.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "down") : HybridSuite.BackupReply(r));
+        try
+        {
+            var error = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => ToolWorld.Chat(http).CompleteChatAsync(
+                [new UserChatMessage($"{marker} Status of A-6006? [tools: get_order_status {{\"order_id\":\"A-6006\"}}]")], ToolWorld.Auto(), Ct));
+
+            Assert.True(error.Status >= 500, error.Message);
+            var requestId = error.GetRawResponse()!.Headers.TryGetValue("x-request-id", out var id) ? id! : throw new InvalidOperationException("no x-request-id");
+            var receipt = await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, requestId);
+            Assert.Equal(("tool", OrderStatusMcpServer.GetOrderStatus, "ok"), Assert.Single(ToolWorld.ToolSteps(receipt).Select(s => (s.Kind, s.Name, s.Outcome))));
+            Assert.NotEqual("ok", receipt.GetProperty("outcome").GetString());
+            // The first turn was served and charged: its cost is on the receipt though the request failed afterwards.
+            var cost = long.Parse(receipt.GetProperty("decision").GetProperty("cost_micros").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+            Assert.True(cost > 0, receipt.ToString());
+        }
+        finally
+        {
+            suite.Primary.Respond(suite.PrimaryReply);
+            suite.Backup.Respond(HybridSuite.BackupReply);
+        }
+    }
+
+    [Fact]
     public async Task StreamsACallOfTheClientsOwnToolFromTheServerSideLoop()
     {
         using var http = suite.RouterClient(ToolWorld.Shop);
