@@ -48,6 +48,9 @@ public sealed record LedgerEntry(
 
     /// <summary>The policy change (kind PolicyChange only).</summary>
     public PolicyChange ToPolicyChange() => PolicyChange.Parser.ParseFrom(Body);
+
+    /// <summary>The tool-server change (kind ToolServerChange only).</summary>
+    public ToolServerChange ToToolServerChange() => ToolServerChange.Parser.ParseFrom(Body);
 }
 
 /// <summary>Per (route, model) sums and the latency percentiles of a tenant's receipts.</summary>

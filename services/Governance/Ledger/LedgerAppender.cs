@@ -73,6 +73,13 @@ public sealed class LedgerAppender : IDisposable
 
     public static string PolicyRequestId(int version) => $"policy:v{version}";
 
+    /// <summary>Appends a tool-server change (its request id is <c>tool-server:{name}:{id}</c>, unique per change).</summary>
+    public void Append(ToolServerChange change) =>
+        Insert(LedgerRecordKind.ToolServerChange, change.TenantId, $"{ToolServerRequestIdPrefix(change.Name)}{Guid.NewGuid():N}", change.Time.ToDateTimeOffset(),
+            LedgerHash.Canonical(change), ReceiptFacts.None);
+
+    public static string ToolServerRequestIdPrefix(string name) => $"tool-server:{name}:";
+
     private bool Exists(LedgerRecordKind kind, string tenantId, string requestId)
     {
         _exists.Parameters["$t"].Value = tenantId;

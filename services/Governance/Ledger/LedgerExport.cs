@@ -7,8 +7,8 @@ namespace HybridAI.Governance.Ledger;
 
 /// <summary>
 /// The JSONL export: one record per line,
-/// <c>{"sequence":N,"kind":"receipt"|"policy_change","time":"…","tenant_id":"…","previous_hash":"hex","hash":"hex","record":{…}}</c>,
-/// where record is the proto3 JSON of the receipt (ledger fields empty) or policy change. An auditor recomputes a
+/// <c>{"sequence":N,"kind":"receipt"|"policy_change"|"tool_server_change","time":"…","tenant_id":"…","previous_hash":"hex","hash":"hex","record":{…}}</c>,
+/// where record is the proto3 JSON of the receipt (ledger fields empty), policy change or tool-server change. An auditor recomputes a
 /// hash from the line alone: parse record, take its canonical bytes, and hash as <see cref="LedgerHash"/> says.
 /// </summary>
 public static class LedgerExport
@@ -36,15 +36,23 @@ public static class LedgerExport
     {
         writer.WriteStartObject();
         writer.WriteNumber("sequence", entry.Sequence);
-        writer.WriteString("kind", entry.Kind == LedgerRecordKind.Receipt ? "receipt" : "policy_change");
+        writer.WriteString("kind", entry.Kind switch
+        {
+            LedgerRecordKind.Receipt => "receipt",
+            LedgerRecordKind.PolicyChange => "policy_change",
+            _ => "tool_server_change",
+        });
         writer.WriteString("time", entry.Time);
         writer.WriteString("tenant_id", entry.TenantId);
         writer.WriteString("previous_hash", LedgerHash.ToHex(entry.PreviousHash));
         writer.WriteString("hash", LedgerHash.ToHex(entry.Hash));
         writer.WritePropertyName("record");
-        writer.WriteRawValue(entry.Kind == LedgerRecordKind.Receipt
-            ? ProtoJson.Formatter.Format(Contracts.Governance.V1.RoutingReceipt.Parser.ParseFrom(entry.Body))
-            : ProtoJson.Formatter.Format(entry.ToPolicyChange()), skipInputValidation: true);
+        writer.WriteRawValue(entry.Kind switch
+        {
+            LedgerRecordKind.Receipt => ProtoJson.Formatter.Format(Contracts.Governance.V1.RoutingReceipt.Parser.ParseFrom(entry.Body)),
+            LedgerRecordKind.PolicyChange => ProtoJson.Formatter.Format(entry.ToPolicyChange()),
+            _ => ProtoJson.Formatter.Format(entry.ToToolServerChange()),
+        }, skipInputValidation: true);
         writer.WriteEndObject();
     }
 }

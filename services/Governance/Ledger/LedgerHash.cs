@@ -67,5 +67,7 @@ public static class LedgerHash
     /// <summary>The canonical bytes of a policy change (the policy holds no maps).</summary>
     public static byte[] Canonical(PolicyChange change) => change.ToByteArray();
 
+    public static byte[] Canonical(ToolServerChange change) => change.ToByteArray();
+
     public static string ToHex(ReadOnlySpan<byte> hash) => Convert.ToHexStringLower(hash);
 }

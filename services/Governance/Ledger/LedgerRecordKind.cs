@@ -5,4 +5,5 @@ public enum LedgerRecordKind
 {
     Receipt = 1,
     PolicyChange = 2,
+    ToolServerChange = 3,
 }

@@ -72,6 +72,7 @@ public sealed partial class SqliteAuditLedger
         {
             LedgerRecordKind.Receipt => CheckReceiptColumns(reader, body),
             LedgerRecordKind.PolicyChange => CheckPolicyColumns(reader, body),
+            LedgerRecordKind.ToolServerChange => CheckToolServerColumns(reader, body),
             _ => $"unknown record kind {(int)kind}.",
         };
     }
@@ -104,6 +105,14 @@ public sealed partial class SqliteAuditLedger
     {
         var change = PolicyChange.Parser.ParseFrom(body);
         return change.TenantId == reader.GetString(2) && LedgerAppender.PolicyRequestId(change.Version) == reader.GetString(3)
+            ? null
+            : "its indexed columns differ from its hashed content: the row was edited.";
+    }
+
+    private static string? CheckToolServerColumns(SqliteDataReader reader, byte[] body)
+    {
+        var change = ToolServerChange.Parser.ParseFrom(body);
+        return change.TenantId == reader.GetString(2) && reader.GetString(3).StartsWith(LedgerAppender.ToolServerRequestIdPrefix(change.Name), StringComparison.Ordinal)
             ? null
             : "its indexed columns differ from its hashed content: the row was edited.";
     }

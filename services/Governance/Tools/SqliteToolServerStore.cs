@@ -1,11 +1,16 @@
 using Google.Protobuf;
 using HybridAI.Contracts.Governance.V1;
+using Google.Protobuf.WellKnownTypes;
+using HybridAI.Governance.Ledger;
 using HybridAI.Governance.Storage;
 
 namespace HybridAI.Governance.Tools;
 
-/// <summary>Tenants' tool servers in the governance database, one row per (tenant, name), the message as its body.</summary>
-public sealed class SqliteToolServerStore(GovernanceDatabase database)
+/// <summary>
+/// Tenants' tool servers in the governance database, one row per (tenant, name), the message as its body. Every change
+/// is written in the same transaction as its <see cref="ToolServerChange"/> in the audit ledger.
+/// </summary>
+public sealed class SqliteToolServerStore(GovernanceDatabase database, SqliteAuditLedger ledger)
 {
     public async Task<IReadOnlyList<ToolServer>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {
@@ -26,8 +31,8 @@ public sealed class SqliteToolServerStore(GovernanceDatabase database)
     public async Task<ToolServer?> GetAsync(string tenantId, string name, CancellationToken cancellationToken) =>
         (await ListAsync(tenantId, cancellationToken)).FirstOrDefault(s => s.Name == name);
 
-    public Task PutAsync(ToolServer server, DateTimeOffset now, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, transaction) =>
+    public Task PutAsync(ToolServer server, string actor, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ledger.WriteWithLedgerAsync((connection, transaction, appender) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
@@ -39,17 +44,35 @@ public sealed class SqliteToolServerStore(GovernanceDatabase database)
             command.Parameters.AddWithValue("$n", server.Name);
             command.Parameters.AddWithValue("$b", server.ToByteArray());
             command.Parameters.AddWithValue("$at", now.ToUnixTimeMilliseconds());
-            return command.ExecuteNonQuery();
+            command.ExecuteNonQuery();
+            appender.Append(Change(server.TenantId, server.Name, "put", actor, now, server));
+            return true;
         }, cancellationToken);
 
-    public Task<bool> DeleteAsync(string tenantId, string name, CancellationToken cancellationToken) =>
-        database.WriteAsync((connection, transaction) =>
+    public Task<bool> DeleteAsync(string tenantId, string name, string actor, DateTimeOffset now, CancellationToken cancellationToken) =>
+        ledger.WriteWithLedgerAsync((connection, transaction, appender) =>
         {
             using var command = connection.CreateCommand();
             command.Transaction = transaction;
             command.CommandText = "DELETE FROM tool_servers WHERE tenant_id = $t AND name = $n";
             command.Parameters.AddWithValue("$t", tenantId);
             command.Parameters.AddWithValue("$n", name);
-            return command.ExecuteNonQuery() > 0;
+            if (command.ExecuteNonQuery() == 0)
+            {
+                return false;
+            }
+
+            appender.Append(Change(tenantId, name, "delete", actor, now, server: null));
+            return true;
         }, cancellationToken);
+
+    private static ToolServerChange Change(string tenantId, string name, string action, string actor, DateTimeOffset now, ToolServer? server) => new()
+    {
+        TenantId = tenantId,
+        Name = name,
+        Action = action,
+        Actor = actor,
+        Time = Timestamp.FromDateTimeOffset(now),
+        Server = server,
+    };
 }

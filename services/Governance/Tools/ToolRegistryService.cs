@@ -73,7 +73,7 @@ public sealed partial class ToolRegistryService(
         var now = clock.GetUtcNow();
         stored.RegisteredAt = Timestamp.FromDateTimeOffset(now);
         stored.RegisteredBy = actor;
-        await store.PutAsync(stored, now, cancellationToken);
+        await store.PutAsync(stored, actor, now, cancellationToken);
         LogRegistered(logger, stored.TenantId, stored.Name, stored.Tools.Count(t => t.Allowed), stored.Tools.Count, actor);
         return new PutToolServerResponse { Server = stored, Problems = { listed.Problems } };
     }
@@ -93,7 +93,7 @@ public sealed partial class ToolRegistryService(
     public async Task<DeleteToolServerResponse> DeleteAsync(DeleteToolServerRequest request, string actor, CancellationToken cancellationToken)
     {
         await tenants.RequireAsync(request.TenantId, cancellationToken);
-        if (!await store.DeleteAsync(request.TenantId, request.Name, cancellationToken))
+        if (!await store.DeleteAsync(request.TenantId, request.Name, actor, clock.GetUtcNow(), cancellationToken))
         {
             throw new NotFoundException("tool_server", $"{request.TenantId}/{request.Name}");
         }

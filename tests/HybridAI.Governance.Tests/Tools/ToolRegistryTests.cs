@@ -196,7 +196,7 @@ public sealed class ToolRegistryTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RemovesAServer()
+    public async Task RemovesAServerAndRecordsEveryChangeWithItsActorInTheVerifiedLedger()
     {
         using (var put = await PutAsync("orders", new { transport = "TOOL_TRANSPORT_STREAMABLE_HTTP", url = _orders.Endpoint.ToString(), allowed_tools = new[] { "*" } }))
         {
@@ -210,6 +210,17 @@ public sealed class ToolRegistryTests : IAsyncLifetime
         var e = await Assert.ThrowsAsync<RpcException>(async () =>
             await _host.AdminGrpc.DeleteToolServerAsync(new DeleteToolServerRequest { TenantId = Tenant, Name = "orders" }, GovernanceHost.AdminHeaders, cancellationToken: Ct));
         Assert.Equal(StatusCode.NotFound, e.StatusCode);
+
+        // Registration and removal are in the audit ledger, hash-chained with the receipts; refusals change nothing.
+        var export = await _host.Admin.GetStringAsync(new Uri($"/admin/ledger/export?tenant={Tenant}&kind=all", UriKind.Relative), Ct);
+        var changes = export.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement)
+            .Where(l => l.GetProperty("kind").GetString() == "tool_server_change").Select(l => l.GetProperty("record")).ToList();
+        Assert.Equal(["put", "delete"], changes.Select(c => c.GetProperty("action").GetString()));
+        Assert.All(changes, c => Assert.Equal(("orders", "admin"), (c.GetProperty("name").GetString(), c.GetProperty("actor").GetString())));
+        Assert.Equal(_orders.Endpoint.ToString(), changes[0].GetProperty("server").GetProperty("url").GetString());
+        Assert.False(changes[1].TryGetProperty("server", out _));
+        var verify = await GovernanceHost.ReadAsync(await _host.Admin.GetAsync(new Uri("/admin/ledger/verify", UriKind.Relative), Ct));
+        Assert.True(verify.GetProperty("valid").GetBoolean(), verify.ToString());
     }
 
     [Fact]
