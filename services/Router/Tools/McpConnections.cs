@@ -5,39 +5,71 @@ using ModelContextProtocol.Client;
 namespace HybridAI.Router.Tools;
 
 /// <summary>
-/// One request's MCP sessions: a server is connected on its first call and the session reused by later calls in the
-/// same tool loop; a session whose call failed or timed out is dropped (its state is unknown). All are closed when the
-/// request ends, which also stops stdio programs.
+/// One request's MCP sessions: a server is connected on its first call (or an idle session is leased from the
+/// <see cref="McpSessionPool"/>) and the session reused by later calls in the same tool loop. A session whose call
+/// failed, timed out or was cancelled is dropped (its state is unknown). When the request ends, sessions whose last
+/// call succeeded go back to the pool; the others are closed, which also stops stdio programs.
 /// </summary>
-public sealed class McpConnections(StdioCommandAllowList allowList, TimeSpan connectTimeout, ILoggerFactory loggerFactory) : IAsyncDisposable
+public sealed class McpConnections(StdioCommandAllowList allowList, TimeSpan connectTimeout, McpSessionPool pool, ILoggerFactory loggerFactory)
+    : IAsyncDisposable
 {
-    private readonly Dictionary<string, McpClient> _clients = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ToolServer Server, McpClient Client, bool Idle)> _clients = new(StringComparer.Ordinal);
 
+    /// <summary>How many sessions this request took from the pool rather than connecting (for the tool step's detail).</summary>
+    public int Reused { get; private set; }
+
+    /// <summary>The session to <paramref name="server"/> for one call; the caller reports the call with <see cref="Completed"/> or <see cref="DropAsync"/>.</summary>
     public async Task<McpClient> GetAsync(ToolServer server, CancellationToken cancellationToken)
     {
-        if (_clients.TryGetValue(server.Name, out var client))
+        if (_clients.TryGetValue(server.Name, out var held))
         {
-            return client;
+            _clients[server.Name] = held with { Idle = false };
+            return held.Client;
         }
 
-        client = await McpConnector.ConnectAsync(server, allowList, connectTimeout, loggerFactory, cancellationToken);
-        _clients[server.Name] = client;
+        var client = await pool.TryLeaseAsync(server);
+        if (client is not null)
+        {
+            Reused++;
+        }
+        else
+        {
+            client = await McpConnector.ConnectAsync(server, allowList, connectTimeout, loggerFactory, cancellationToken);
+        }
+
+        _clients[server.Name] = (server, client, false);
         return client;
+    }
+
+    /// <summary>The call on <paramref name="server"/>'s session finished normally: the session may be reused.</summary>
+    public void Completed(ToolServer server)
+    {
+        if (_clients.TryGetValue(server.Name, out var held))
+        {
+            _clients[server.Name] = held with { Idle = true };
+        }
     }
 
     public async Task DropAsync(ToolServer server)
     {
-        if (_clients.Remove(server.Name, out var client))
+        if (_clients.Remove(server.Name, out var held))
         {
-            await client.DisposeAsync();
+            await held.Client.DisposeAsync();
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var client in _clients.Values)
+        foreach (var (server, client, idle) in _clients.Values)
         {
-            await client.DisposeAsync();
+            if (idle && pool.Pools(server))
+            {
+                await pool.ReturnAsync(server, client);
+            }
+            else
+            {
+                await client.DisposeAsync();
+            }
         }
 
         _clients.Clear();

@@ -142,7 +142,9 @@ public sealed partial class ToolExecutor(ToolResultPrivacy privacy, IOptions<Too
                 return new ToolResult(await builtIn.Run(arguments, cancellationToken), IsError: false);
             case McpServerTool mcp:
                 var client = await connections.GetAsync(mcp.Server, cancellationToken);
-                return await McpToolCall.CallAsync(client, mcp.Name, arguments, cancellationToken);
+                var result = await McpToolCall.CallAsync(client, mcp.Name, arguments, cancellationToken);
+                connections.Completed(mcp.Server);
+                return result;
             default:
                 throw new InvalidOperationException($"Unknown tool kind {tool.GetType().Name}.");
         }

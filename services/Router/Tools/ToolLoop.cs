@@ -15,8 +15,8 @@ namespace HybridAI.Router.Tools;
 /// (tool_choice none). A turn that calls one of the client's own tools ends the loop: the calls go back to the client,
 /// as OpenAI's API does.
 /// </summary>
-public sealed class ToolLoop(ToolRegistryCache registry, BuiltInTools builtIns, ToolExecutor executor, IOptions<ToolsOptions> options,
-    ILoggerFactory loggerFactory)
+public sealed class ToolLoop(ToolRegistryCache registry, BuiltInTools builtIns, ToolExecutor executor, McpSessionPool sessions,
+    IOptions<ToolsOptions> options, ILoggerFactory loggerFactory)
 {
     public const string Auto = "auto";
 
@@ -72,7 +72,7 @@ public sealed class ToolLoop(ToolRegistryCache registry, BuiltInTools builtIns, 
         var usage = new TokenUsage();
         long cost = 0;
         var attempts = new List<TargetAttempt>();
-        await using var connections = new McpConnections(new StdioCommandAllowList(o.StdioCommands), o.ConnectTimeout, loggerFactory);
+        await using var connections = new McpConnections(new StdioCommandAllowList(o.StdioCommands), o.ConnectTimeout, sessions, loggerFactory);
         for (var step = 0; ; step++)
         {
             if (step == o.MaxSteps)

@@ -9,6 +9,7 @@ internal static class ToolRegistration
         services.AddSingleton<ToolRegistryCache>();
         services.AddSingleton<BuiltInTools>();
         services.AddSingleton<ToolResultPrivacy>();
+        services.AddSingleton<McpSessionPool>();
         services.AddSingleton<ToolExecutor>();
         services.AddSingleton<ToolLoop>();
         return services;

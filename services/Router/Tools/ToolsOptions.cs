@@ -33,6 +33,13 @@ public sealed class ToolsOptions : IServiceOptions, ISelfValidatingOptions
     [Range(64, 1024 * 1024)]
     public int MaxArgumentChars { get; set; } = 16 * 1024;
 
+    /// <summary>Idle MCP sessions kept per Streamable HTTP tool server between requests (0: connect for every request).</summary>
+    [Range(0, 256)]
+    public int SessionPoolSize { get; set; } = 4;
+
+    /// <summary>How long an idle pooled MCP session is kept; keep it below the tool servers' own session expiry.</summary>
+    public TimeSpan SessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>How long a tenant's registry read from governance is reused.</summary>
     public TimeSpan RegistryCacheTtl { get; set; } = TimeSpan.FromSeconds(10);
 
@@ -44,7 +51,7 @@ public sealed class ToolsOptions : IServiceOptions, ISelfValidatingOptions
 
     public IEnumerable<(string Key, string Message)> Validate()
     {
-        foreach (var (key, value) in new[] { (nameof(CallTimeout), CallTimeout), (nameof(ConnectTimeout), ConnectTimeout), (nameof(RegistryCacheTtl), RegistryCacheTtl) })
+        foreach (var (key, value) in new[] { (nameof(CallTimeout), CallTimeout), (nameof(ConnectTimeout), ConnectTimeout), (nameof(RegistryCacheTtl), RegistryCacheTtl), (nameof(SessionIdleTimeout), SessionIdleTimeout) })
         {
             if (value <= TimeSpan.Zero || value > TimeSpan.FromMinutes(10))
             {

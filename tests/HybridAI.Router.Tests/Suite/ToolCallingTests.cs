@@ -51,6 +51,23 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
     }
 
     [Fact]
+    public async Task ReusesTheMcpSessionOfAnEarlierRequestInsteadOfConnectingAgain()
+    {
+        using var http = suite.RouterClient(ToolWorld.Shop);
+        var chat = ToolWorld.Chat(http);
+        await chat.CompleteChatAsync([new UserChatMessage($"{Routed.Marker()} Where is A-7007? [tools: get_order_status {{\"order_id\":\"A-7007\"}}]")], ToolWorld.Auto(), Ct);
+        var before = world.Orders.Methods.Count;
+
+        var result = await chat.CompleteChatAsync(
+            [new UserChatMessage($"{Routed.Marker()} And when will A-7007 arrive? [tools: get_shipping_eta {{\"order_id\":\"A-7007\"}}]")], ToolWorld.Auto(), Ct);
+
+        Assert.Contains("\"eta\":\"2026-12-03\"", result.Value.Content[0].Text, StringComparison.Ordinal);
+        // The second request's call went over the session the first one returned to the pool: the server received the
+        // call and nothing else (a new session opens with the handshake, "server/discover" or "initialize").
+        Assert.Equal(["tools/call"], world.Orders.Methods.Skip(before));
+    }
+
+    [Fact]
     public async Task CallsAToolOfALocalProgramOverStdio()
     {
         using var http = suite.RouterClient(ToolWorld.Shop);
@@ -245,10 +262,10 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
     {
         using var http = suite.RouterClient(ToolWorld.Shop);
         var marker = Routed.Marker();
-        // Turn 1 calls the tool (the script); turn 2, which has the tool's result, is cut after two words on both upstreams.
+        // Turn 1 calls the tool (the script); turn 2, which has the tool's result, is cut after two words. Text has
+        // reached the client by then, so llm-proxy does not fall back to the backup.
         suite.Primary.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) && r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)
             ? UpstreamReply.Cut(2) : suite.PrimaryReply(r));
-        suite.Backup.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) ? UpstreamReply.Cut(2) : HybridSuite.BackupReply(r));
         try
         {
             using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/chat/completions")
@@ -286,16 +303,17 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
     {
         using var http = suite.RouterClient(ToolWorld.Shop);
         var marker = Routed.Marker();
-        // Turn 1 calls the tool (the script); turn 2 fails on both upstreams before any text.
+        // Turn 1 calls the tool (the script); turn 2 is refused by both upstreams before any text. A 400 is not retried
+        // and does not count for llm-proxy's circuit breakers, which the tests running after this one rely on.
         suite.Primary.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) && r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal)
-            ? UpstreamReply.Status(500, "down") : suite.PrimaryReply(r));
-        suite.Backup.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "down") : HybridSuite.BackupReply(r));
+            ? UpstreamReply.Status(400, "refused") : suite.PrimaryReply(r));
+        suite.Backup.Respond(r => r.Body.Contains(marker, StringComparison.Ordinal) ? UpstreamReply.Status(400, "refused") : HybridSuite.BackupReply(r));
         try
         {
             var error = await Assert.ThrowsAsync<System.ClientModel.ClientResultException>(() => ToolWorld.Chat(http).CompleteChatAsync(
                 [new UserChatMessage($"{marker} Status of A-6006? [tools: get_order_status {{\"order_id\":\"A-6006\"}}]")], ToolWorld.Auto(), Ct));
 
-            Assert.True(error.Status >= 500, error.Message);
+            Assert.True(error.Status >= 400, error.Message);
             var requestId = error.GetRawResponse()!.Headers.TryGetValue("x-request-id", out var id) ? id! : throw new InvalidOperationException("no x-request-id");
             var receipt = await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, requestId);
             Assert.Equal(("tool", OrderStatusMcpServer.GetOrderStatus, "ok"), Assert.Single(ToolWorld.ToolSteps(receipt).Select(s => (s.Kind, s.Name, s.Outcome))));

@@ -107,7 +107,8 @@ public sealed class ToolExecutorTests
         return new ToolSet(new Dictionary<string, ServerTool> { ["echo"] = tool }, new HashSet<string>(), new HashSet<string>());
     }
 
-    private static McpConnections Connections() => new(HybridAI.Tools.Mcp.StdioCommandAllowList.Empty, TimeSpan.FromSeconds(1), NullLoggerFactory.Instance);
+    private static McpConnections Connections() => new(HybridAI.Tools.Mcp.StdioCommandAllowList.Empty, TimeSpan.FromSeconds(1),
+        new McpSessionPool(Options.Create(new ToolsOptions()), TimeProvider.System), NullLoggerFactory.Instance);
 
     private static RoutedRequest Request(bool external = false)
     {

@@ -20,7 +20,7 @@ public sealed class ToolLoopTests
         var options = Options.Create(new ToolsOptions { MaxSteps = 2 });
         var executor = new ToolExecutor(new ToolResultPrivacy(new PiiScanner(Options.Create(new RouterOptions()))), options, NullLogger<ToolExecutor>.Instance);
         // The loop's registry and built-ins are only used to prepare a request's tools, which this test builds itself.
-        var loop = new ToolLoop(null!, null!, executor, options, NullLoggerFactory.Instance);
+        var loop = new ToolLoop(null!, null!, executor, new McpSessionPool(options, TimeProvider.System), options, NullLoggerFactory.Instance);
         const string Schema = """{"type":"object"}""";
         var tools = new ToolSet(new Dictionary<string, ServerTool>
         {

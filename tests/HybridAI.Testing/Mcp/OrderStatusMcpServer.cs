@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -44,15 +45,19 @@ public sealed class OrderStatusMcpServer : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly OrderStatusServerOptions _options;
 
-    private OrderStatusMcpServer(WebApplication app, OrderStatusServerOptions options, Uri endpoint)
+    private OrderStatusMcpServer(WebApplication app, OrderStatusServerOptions options, Uri endpoint, ConcurrentQueue<string> methods)
     {
         _app = app;
         _options = options;
         Endpoint = endpoint;
+        Methods = methods;
     }
 
     /// <summary>The Streamable HTTP endpoint (<c>http://127.0.0.1:port/mcp</c>).</summary>
     public Uri Endpoint { get; }
+
+    /// <summary>Every JSON-RPC method posted to the server, in order ("initialize" once per new MCP session).</summary>
+    public ConcurrentQueue<string> Methods { get; }
 
     /// <summary>Every tool call received, in order: the tool and its arguments as JSON.</summary>
     public ConcurrentQueue<(string Tool, string ArgumentsJson)> Calls { get; } = new();
@@ -70,10 +75,34 @@ public sealed class OrderStatusMcpServer : IAsyncDisposable
             .WithListToolsHandler((_, _) => ValueTask.FromResult(new ListToolsResult { Tools = [.. Tools(options)] }))
             .WithCallToolHandler((request, ct) => server!.CallAsync(request.Params!, ct));
         var app = builder.Build();
+        var methods = new ConcurrentQueue<string>();
+        app.Use(async (context, next) =>
+        {
+            if (HttpMethods.IsPost(context.Request.Method))
+            {
+                context.Request.EnableBuffering();
+                try
+                {
+                    using var message = await JsonDocument.ParseAsync(context.Request.Body, cancellationToken: context.RequestAborted);
+                    if (message.RootElement.ValueKind == JsonValueKind.Object && message.RootElement.TryGetProperty("method", out var method))
+                    {
+                        methods.Enqueue(method.GetString() ?? "");
+                    }
+                }
+                catch (JsonException)
+                {
+                    // Not ours to judge: the MCP endpoint answers it.
+                }
+
+                context.Request.Body.Position = 0;
+            }
+
+            await next();
+        });
         app.MapMcp("/mcp");
         await app.StartAsync(cancellationToken);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        server = new OrderStatusMcpServer(app, options, new Uri(address.TrimEnd('/') + "/mcp"));
+        server = new OrderStatusMcpServer(app, options, new Uri(address.TrimEnd('/') + "/mcp"), methods);
         return server;
     }
 
