@@ -1,6 +1,8 @@
 using HybridAI.Contracts.Governance.V1;
 using HybridAI.Tools.Mcp;
+using System.Text.Json;
 using ModelContextProtocol.Client;
+using ModelContextProtocol.Protocol;
 
 namespace HybridAI.Router.Tools;
 
@@ -35,6 +37,14 @@ public sealed class McpConnections(StdioCommandAllowList allowList, TimeSpan con
         else
         {
             client = await McpConnector.ConnectAsync(server, allowList, connectTimeout, loggerFactory, cancellationToken);
+            // The tools as registered (schemas validated by governance), so the client need not list them to know their
+            // Mcp-Param-* header annotations; without this it warns on every call.
+            client.AddKnownTools(server.Tools.Where(t => t.Allowed).Select(t => new Tool
+            {
+                Name = t.Name,
+                Description = t.Description,
+                InputSchema = JsonDocument.Parse(t.InputSchemaJson).RootElement.Clone(),
+            }));
         }
 
         _clients[server.Name] = (server, client, false);
