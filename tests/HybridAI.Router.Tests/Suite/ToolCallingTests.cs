@@ -291,17 +291,12 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
             Assert.Contains("\"content\":\"one \"", body, StringComparison.Ordinal);
             Assert.Contains("\"error\"", body, StringComparison.Ordinal);
             Assert.DoesNotContain("get_order_status", body, StringComparison.Ordinal);
-            var receipt = await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, response.Headers.GetValues("x-request-id").Single());
-            Assert.Equal(("tool", OrderStatusMcpServer.GetOrderStatus, "ok"), Assert.Single(ToolWorld.ToolSteps(receipt).Select(s => (s.Kind, s.Name, s.Outcome))));
-            Assert.NotEqual("ok", receipt.GetProperty("outcome").GetString());
             // The first turn's cost (and the cut turn's, as llm-proxy accounted it) is on the receipt, not lost with the failure.
-            var cost = long.Parse(receipt.GetProperty("decision").GetProperty("cost_micros").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(cost > 0, receipt.ToString());
+            await AssertFailedAfterOneToolCallAndChargedAsync(response.Headers.GetValues("x-request-id").Single());
         }
         finally
         {
             suite.Primary.Respond(suite.PrimaryReply);
-            suite.Backup.Respond(HybridSuite.BackupReply);
         }
     }
 
@@ -322,18 +317,23 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
 
             Assert.True(error.Status >= 400, error.Message);
             var requestId = error.GetRawResponse()!.Headers.TryGetValue("x-request-id", out var id) ? id! : throw new InvalidOperationException("no x-request-id");
-            var receipt = await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, requestId);
-            Assert.Equal(("tool", OrderStatusMcpServer.GetOrderStatus, "ok"), Assert.Single(ToolWorld.ToolSteps(receipt).Select(s => (s.Kind, s.Name, s.Outcome))));
-            Assert.NotEqual("ok", receipt.GetProperty("outcome").GetString());
             // The first turn was served and charged: its cost is on the receipt though the request failed afterwards.
-            var cost = long.Parse(receipt.GetProperty("decision").GetProperty("cost_micros").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
-            Assert.True(cost > 0, receipt.ToString());
+            await AssertFailedAfterOneToolCallAndChargedAsync(requestId);
         }
         finally
         {
             suite.Primary.Respond(suite.PrimaryReply);
             suite.Backup.Respond(HybridSuite.BackupReply);
         }
+    }
+
+    private async Task AssertFailedAfterOneToolCallAndChargedAsync(string requestId)
+    {
+        var receipt = await ToolWorld.ReceiptAsync(suite, ToolWorld.Shop, requestId);
+        Assert.Equal(("tool", OrderStatusMcpServer.GetOrderStatus, "ok"), Assert.Single(ToolWorld.ToolSteps(receipt).Select(s => (s.Kind, s.Name, s.Outcome))));
+        Assert.NotEqual("ok", receipt.GetProperty("outcome").GetString());
+        var cost = long.Parse(receipt.GetProperty("decision").GetProperty("cost_micros").GetString()!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(cost > 0, receipt.ToString());
     }
 
     private static ChatTool LookupWeather() => ChatTool.CreateFunctionTool("lookup_weather", "Current weather of a city.",
