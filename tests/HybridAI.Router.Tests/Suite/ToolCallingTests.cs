@@ -51,23 +51,6 @@ public sealed class ToolCallingTests(HybridSuite suite, ToolWorld world) : IAsyn
     }
 
     [Fact]
-    public async Task ReusesTheMcpSessionOfAnEarlierRequestInsteadOfConnectingAgain()
-    {
-        using var http = suite.RouterClient(ToolWorld.Shop);
-        var chat = ToolWorld.Chat(http);
-        await chat.CompleteChatAsync([new UserChatMessage($"{Routed.Marker()} Where is A-7007? [tools: get_order_status {{\"order_id\":\"A-7007\"}}]")], ToolWorld.Auto(), Ct);
-        var before = world.Orders.Methods.Count;
-
-        var result = await chat.CompleteChatAsync(
-            [new UserChatMessage($"{Routed.Marker()} And when will A-7007 arrive? [tools: get_shipping_eta {{\"order_id\":\"A-7007\"}}]")], ToolWorld.Auto(), Ct);
-
-        Assert.Contains("\"eta\":\"2026-12-03\"", result.Value.Content[0].Text, StringComparison.Ordinal);
-        // The second request's call went over the session the first one returned to the pool: the server received the
-        // call and nothing else (a new session opens with the handshake, "server/discover" or "initialize").
-        Assert.Equal(["tools/call"], world.Orders.Methods.Skip(before));
-    }
-
-    [Fact]
     public async Task CallsAToolOfALocalProgramOverStdio()
     {
         using var http = suite.RouterClient(ToolWorld.Shop);
