@@ -32,7 +32,7 @@ internal static class Gazetteers
     public static bool IsSurname(ReadOnlySpan<char> word) => Loaded.Value.Surnames.Contains(word);
 
     /// <summary>A capitalised word that names no private person: a place, a people, a language, a month, a brand.</summary>
-    public static bool IsKnownProperNoun(ReadOnlySpan<char> word) => Loaded.Value.ProperNouns.Contains(word);
+    public static bool IsKnownProperNoun(ReadOnlySpan<char> word) => Loaded.Value.ProperNouns.Contains(word) || Loaded.Value.Languages.Contains(word);
 
     public static bool IsAmbiguousName(ReadOnlySpan<char> word) => Loaded.Value.AmbiguousNames.Contains(word);
 
@@ -51,6 +51,8 @@ internal static class Gazetteers
         public WordList Surnames { get; } = Load("surnames.txt");
 
         public WordList ProperNouns { get; } = Load("proper-nouns.txt");
+
+        public WordList Languages { get; } = Load("languages.txt");
     }
 
     private sealed class WordList(FrozenSet<string> set)

@@ -16,6 +16,7 @@ public sealed class NameAndAddressTests
     [InlineData("i already sent quorlith the invoice", "quorlith")]
     [InlineData("please give zyxa her refund today", "zyxa")]
     [InlineData("Yesterday I handed Quorlith the keys", "Quorlith")]
+    [InlineData("Please ask German Kowalczyk to call back", "German Kowalczyk")]
     public void FindsNamesInNoListFromContextAndShape(string text, string expected) => AssertFinds(Precise, text, PiiEntityTypes.Person, expected);
 
     [Theory]
@@ -34,6 +35,7 @@ public sealed class NameAndAddressTests
     [InlineData("Python is great for scripting and SQL for queries")]
     [InlineData("Will the transfer arrive before May?")]
     [InlineData("I gave everyone the keys and sent them a message")]
+    [InlineData("Translate this sentence into German, then into French and Georgian.")]
     [InlineData("show me the money, tell him the code, pay online the fee")]
     public void OrdinaryCapitalisedWordsAreNotNames(string text) => AssertNone(Precise, text, PiiEntityTypes.Person);
 

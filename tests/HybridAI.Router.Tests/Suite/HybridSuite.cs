@@ -32,6 +32,12 @@ public sealed class HybridSuite : IAsyncLifetime
     /// <summary>A prompt containing this marker is echoed back by the primary upstream as it received it (redaction tests).</summary>
     public const string EchoMarker = "[echo]";
 
+    /// <summary>With a tool script: once a tool result is in the conversation, both upstreams refuse the turn (400, not retried, no breaker).</summary>
+    public const string RefuseToolTurnMarker = "[refuse-tool-turn]";
+
+    /// <summary>With a tool script: once a tool result is in the conversation, the primary cuts its stream after two words.</summary>
+    public const string CutToolTurnMarker = "[cut-tool-turn]";
+
     public const string PrimaryAnswer = "Answer from the primary model.";
 
     /// <summary>Tenants created at start: two with the default policy, one whose sensitive data must stay local.</summary>
@@ -117,8 +123,10 @@ public sealed class HybridSuite : IAsyncLifetime
     /// falls through to this one, so the suite's markers keep working for the tests running beside them.
     /// </summary>
     public UpstreamReply PrimaryReply(RecordedRequest r) =>
+        AfterToolResult(r, RefuseToolTurnMarker) ? UpstreamReply.Status(400, "refused")
+        : AfterToolResult(r, CutToolTurnMarker) ? UpstreamReply.Cut(2)
         // A prompt scripting tool calls ([tools: …], see ToolScript) makes the primary's model call them turn by turn.
-        ToolScript.Reply(r) is { } scripted ? scripted
+        : ToolScript.Reply(r) is { } scripted ? scripted
         : r.Body.Contains(FailPrimaryMarker, StringComparison.Ordinal) ? UpstreamReply.Status(500, "primary is down")
         : r.Body.Contains(EchoMarker, StringComparison.Ordinal) ? UpstreamReply.WithText("Noted: " + LastUserMessage(r))
         : r.Body.Contains(CostlyMarker, StringComparison.Ordinal) && CostlyPrimary ? UpstreamReply.WithText(PrimaryAnswer).WithUsage(1000, 1000)
@@ -127,9 +135,13 @@ public sealed class HybridSuite : IAsyncLifetime
 
     /// <summary>The backup upstream's behaviour: it also plays the shadow judge (a rubric prompt gets a verdict).</summary>
     public static UpstreamReply BackupReply(RecordedRequest r) =>
-        r.Body.Contains("REFERENCE ANSWER:", StringComparison.Ordinal)
+        AfterToolResult(r, RefuseToolTurnMarker) ? UpstreamReply.Status(400, "refused")
+        : r.Body.Contains("REFERENCE ANSWER:", StringComparison.Ordinal)
             ? UpstreamReply.WithText(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"VERDICT: {JudgeParity}"))
             : UpstreamReply.WithText("Answer from the backup model.");
+
+    private static bool AfterToolResult(RecordedRequest r, string marker) =>
+        r.Body.Contains(marker, StringComparison.Ordinal) && r.Body.Contains("\"role\":\"tool\"", StringComparison.Ordinal);
 
     public async ValueTask InitializeAsync()
     {
