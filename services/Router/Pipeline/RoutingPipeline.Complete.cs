@@ -6,6 +6,7 @@ using HybridAI.Governance.Client.Budgets;
 using HybridAI.Router.Errors;
 using HybridAI.Router.Execution;
 using HybridAI.Router.Policy;
+using HybridAI.Router.Privacy;
 using HybridAI.Router.Requests;
 
 namespace HybridAI.Router.Pipeline;
@@ -97,12 +98,7 @@ public sealed partial class RoutingPipeline
     private async Task<ChatResult> CompleteOnLlmAsync(RoutedRequest request, RepeatedField<ChatMessage> messages, CancellationToken cancellationToken)
     {
         var tools = await toolLoop.PrepareAsync(request, cancellationToken);
-        var redaction = RedactFor(request, ref messages);
-        if (tools is not null && redaction is null && request.Chain.HasExternal)
-        {
-            // Tool results may carry personal data the prompt did not: they are redacted with the request's placeholders.
-            redaction = redactions.Begin();
-        }
+        var redaction = tools is null ? RedactFor(request, ref messages) : RedactForToolLoop(request, ref messages);
 
         var completion = LlmTier.BuildRequest(request.Call, request.Chain, messages, request.MaxTokens);
         var response = tools is null
@@ -121,6 +117,14 @@ public sealed partial class RoutingPipeline
 
         return Result(request, message, response.FinishReason);
     }
+
+    /// <summary>
+    /// The request's redaction for the tool loop: as for any LLM call, and also when the prompt needed none but an
+    /// external target reads tool results, which may carry personal data the prompt did not (redacted with the
+    /// request's placeholders).
+    /// </summary>
+    private IRedaction? RedactForToolLoop(RoutedRequest request, ref RepeatedField<ChatMessage> messages) =>
+        RedactFor(request, ref messages) ?? (request.Chain.HasExternal ? redactions.Begin() : null);
 
     /// <summary>
     /// One LLM call under its own budget reservation (settled to the actual cost, released on failure). Reservations are

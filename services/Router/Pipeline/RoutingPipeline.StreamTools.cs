@@ -22,12 +22,7 @@ public sealed partial class RoutingPipeline
     private async Task StreamToolLoopAsync(RoutedRequest request, RepeatedField<ChatMessage> messages, ToolSet tools, IChatStreamWriter writer,
         CancellationToken cancellationToken)
     {
-        var redaction = RedactFor(request, ref messages);
-        if (redaction is null && request.Chain.HasExternal)
-        {
-            // Tool results may carry personal data the prompt did not: they are redacted with the request's placeholders.
-            redaction = redactions.Begin();
-        }
+        var redaction = RedactForToolLoop(request, ref messages);
 
         var completion = LlmTier.BuildRequest(request.Call, request.Chain, messages, request.MaxTokens);
         var state = new StreamedTurns(writer, Id(request));

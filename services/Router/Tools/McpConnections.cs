@@ -17,9 +17,6 @@ public sealed class McpConnections(StdioCommandAllowList allowList, TimeSpan con
 {
     private readonly Dictionary<string, (ToolServer Server, McpClient Client, bool Idle)> _clients = new(StringComparer.Ordinal);
 
-    /// <summary>How many sessions this request took from the pool rather than connecting (for the tool step's detail).</summary>
-    public int Reused { get; private set; }
-
     /// <summary>The session to <paramref name="server"/> for one call; the caller reports the call with <see cref="Completed"/> or <see cref="DropAsync"/>.</summary>
     public async Task<McpClient> GetAsync(ToolServer server, CancellationToken cancellationToken)
     {
@@ -30,11 +27,7 @@ public sealed class McpConnections(StdioCommandAllowList allowList, TimeSpan con
         }
 
         var client = await pool.TryLeaseAsync(server);
-        if (client is not null)
-        {
-            Reused++;
-        }
-        else
+        if (client is null)
         {
             client = await McpConnector.ConnectAsync(server, allowList, connectTimeout, loggerFactory, cancellationToken);
             // The tools as registered (schemas validated by governance), so the client need not list them to know their
