@@ -15,7 +15,7 @@ internal static class DashboardPage
         var labels = o.Series.Select(b => Label(b.Start, o.Bucket)).ToList();
         var xUnit = $"time (UTC, per {o.Bucket})";
         var body = new StringBuilder();
-        body.Append(Filters(o, range));
+        body.Append(Layout.Filters(ConsoleEndpoints.Prefix, range, o.Bucket, o.Tenant, o.From, o.To));
         if (error is not null)
         {
             body.Append(CultureInfo.InvariantCulture, $"""<p class="error" role="alert">{Layout.Esc(error)}</p>""");
@@ -66,20 +66,6 @@ internal static class DashboardPage
         <a id="nav-quality" href="{ConsoleEndpoints.Prefix}/quality"{(view == "quality" ? " aria-current=\"page\"" : "")}>Quality</a></nav>
         <form method="post" action="{ConsoleEndpoints.Prefix}/logout"><button id="sign-out" type="submit">Sign out</button></form></header>
         """;
-
-    private static string Filters(ConsoleOverview o, string range)
-    {
-        var ranges = string.Join("", ConsoleService.Ranges.Keys.Select(r => $"""<option{(r == range ? " selected" : "")}>{r}</option>"""));
-        return $"""
-            <form class="filters" method="get" action="{ConsoleEndpoints.Prefix}">
-              <label>Range <select name="range">{ranges}</select></label>
-              <label>Bucket <select name="bucket"><option{(o.Bucket == "hour" ? " selected" : "")}>hour</option><option{(o.Bucket == "day" ? " selected" : "")}>day</option></select></label>
-              <label>Tenant <input name="tenant" value="{Layout.Esc(o.Tenant)}" placeholder="all tenants" size="14"></label>
-              <button type="submit">Show</button>
-              <span class="note">{o.From:yyyy-MM-dd HH:mm} – {o.To:yyyy-MM-dd HH:mm} UTC</span>
-            </form>
-            """;
-    }
 
     private static string Kpis(ConsoleOverview o)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using HybridAI.Governance.OperatorConsole.Data;
 
 namespace HybridAI.Governance.OperatorConsole.Pages;
 
@@ -43,6 +44,21 @@ internal static class Layout
         """;
 
     public static string Esc(string text) => WebUtility.HtmlEncode(text);
+
+    /// <summary>The range, bucket and tenant filter form every view opens with; it submits to <paramref name="action"/>.</summary>
+    public static string Filters(string action, string range, string bucket, string tenant, DateTimeOffset from, DateTimeOffset to)
+    {
+        var ranges = string.Join("", ConsoleService.Ranges.Keys.Select(r => $"""<option{(r == range ? " selected" : "")}>{r}</option>"""));
+        return $"""
+            <form class="filters" method="get" action="{action}">
+              <label>Range <select name="range">{ranges}</select></label>
+              <label>Bucket <select name="bucket"><option{(bucket == "hour" ? " selected" : "")}>hour</option><option{(bucket == "day" ? " selected" : "")}>day</option></select></label>
+              <label>Tenant <input name="tenant" value="{Esc(tenant)}" placeholder="all tenants" size="14"></label>
+              <button type="submit">Show</button>
+              <span class="note">{from:yyyy-MM-dd HH:mm} – {to:yyyy-MM-dd HH:mm} UTC</span>
+            </form>
+            """;
+    }
 
     /// <summary>Headers for every console response: no script at all, no framing, no caching of figures or sessions.</summary>
     public static void Secure(HttpResponse response)

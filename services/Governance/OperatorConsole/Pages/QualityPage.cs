@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using HybridAI.Governance.OperatorConsole.Charts;
-using HybridAI.Governance.OperatorConsole.Data;
 using HybridAI.Governance.OperatorConsole.Quality;
 
 namespace HybridAI.Governance.OperatorConsole.Pages;
@@ -17,7 +16,7 @@ internal static class QualityPage
     public static string Render(QualityOverview q, CalibrationInsights? calibration, string range, string? error = null)
     {
         var body = new StringBuilder();
-        body.Append(Filters(q, range));
+        body.Append(Layout.Filters($"{ConsoleEndpoints.Prefix}/quality", range, q.Bucket, q.Tenant, q.From, q.To));
         if (error is not null)
         {
             body.Append(CultureInfo.InvariantCulture, $"""<p class="error" role="alert">{Layout.Esc(error)}</p>""");
@@ -83,20 +82,6 @@ internal static class QualityPage
             <section id="quality-table" style="margin-top:16px"><h2>Quality figures</h2><p class="note">Counts behind the charts.</p>
             <table><thead><tr><th>by</th><th>group</th><th>judged</th><th>parity</th><th>rated</th><th>+1</th><th>0</th><th>-1</th><th>mean rating</th></tr></thead>
             <tbody>{rows}</tbody></table></section>
-            """;
-    }
-
-    private static string Filters(QualityOverview q, string range)
-    {
-        var ranges = string.Join("", ConsoleService.Ranges.Keys.Select(r => $"""<option{(r == range ? " selected" : "")}>{r}</option>"""));
-        return $"""
-            <form class="filters" method="get" action="{ConsoleEndpoints.Prefix}/quality">
-              <label>Range <select name="range">{ranges}</select></label>
-              <label>Bucket <select name="bucket"><option{(q.Bucket == "hour" ? " selected" : "")}>hour</option><option{(q.Bucket == "day" ? " selected" : "")}>day</option></select></label>
-              <label>Tenant <input name="tenant" value="{Layout.Esc(q.Tenant)}" placeholder="all tenants" size="14"></label>
-              <button type="submit">Show</button>
-              <span class="note">{q.From:yyyy-MM-dd HH:mm} – {q.To:yyyy-MM-dd HH:mm} UTC</span>
-            </form>
             """;
     }
 
