@@ -63,10 +63,7 @@ public static class AdminEndpoints
         });
         admin.MapGet("/tenants/{id}/policy/versions", async (string id, HttpContext c, PolicyService policies) =>
         {
-            var problems = new List<Problem>();
-            AdminHttp.OnlyKnownQuery(c.Request, problems, "limit");
-            var limit = AdminHttp.Number(c.Request, "limit", problems);
-            Throw.IfAny("The request", problems);
+            var limit = AdminHttp.LimitOnly(c.Request);
             return AdminHttp.Json(await policies.ListVersionsAsync(id, limit, c.RequestAborted));
         });
 

@@ -80,6 +80,16 @@ public static class AdminHttp
         return null;
     }
 
+    /// <summary>A list request's only query parameter, <c>limit</c> (0 when absent); anything else is a 400 naming it.</summary>
+    public static int LimitOnly(HttpRequest request)
+    {
+        var problems = new List<Problem>();
+        OnlyKnownQuery(request, problems, "limit");
+        var limit = Number(request, "limit", problems);
+        Throw.IfAny("The request", problems);
+        return limit;
+    }
+
     public static int Number(HttpRequest request, string name, List<Problem> problems)
     {
         var value = request.Query[name].ToString();

@@ -15,10 +15,7 @@ public static class CalibrationEndpoints
 
         group.MapGet("/proposals", async (string id, HttpContext c, CalibrationService calibration) =>
         {
-            var problems = new List<Problem>();
-            AdminHttp.OnlyKnownQuery(c.Request, problems, "limit");
-            var limit = AdminHttp.Number(c.Request, "limit", problems);
-            Throw.IfAny("The request", problems);
+            var limit = AdminHttp.LimitOnly(c.Request);
             return AdminHttp.Json(await calibration.ListAsync(id, limit, c.RequestAborted));
         });
         group.MapPost("/proposals", async (string id, HttpContext c, CalibrationService calibration) =>
